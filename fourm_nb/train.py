@@ -21,7 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from .core import CheckpointError, Config, ConfigError, atomic_write, load_tensors, save_tensors, set_seed
+from .core import CheckpointError, Config, ConfigError, atomic_write, load_tensors, safe_load_yaml, save_tensors, set_seed
 
 # %% auto #0
 __all__ = ['RESUMABLE_CHANGES', 'H100_BF16_PEAK_FLOPS', 'TrainConfig', 'tokens_per_step', 'run_schedule', 'lr_at', 'param_groups',
@@ -475,26 +475,19 @@ def train_fourm(cfg: TrainConfig, model: nn.Module | None = None, dataset=None, 
     return res
 
 # %% ../nbs/10_training.ipynb #c494e9c1
-def _yaml_load(text: str):
-    "`yaml.safe_load`, but reading `1e-3` as a float (YAML 1.1 wants `1.0e-3`, which nobody writes for a learning rate)."
-    import re, yaml
-    class _Loader(yaml.SafeLoader): pass
-    _Loader.add_implicit_resolver('tag:yaml.org,2002:float', re.compile(r'^[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$'), list('-+0123456789.'))
-    return yaml.load(text, Loader=_Loader)
-
 def _set_dotted(d: dict, key: str, value):
     parts = key.split('.')
     for p in parts[:-1]:
         if not isinstance(d.get(p, {}), dict): raise ConfigError(f'--set {key}: {p!r} is not a mapping')
         d = d.setdefault(p, {})
-    d[parts[-1]] = _yaml_load(value)
+    d[parts[-1]] = safe_load_yaml(value)
 
 def load_train_config(path, overrides: list[str] = ()) -> TrainConfig:
     "Read a training YAML (strictly) and apply `key=value` overrides (YAML values, dotted keys for nested fields)."
     import yaml
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f'config file not found: {path}')
-    try: d = _yaml_load(path.read_text()) or {}
+    try: d = safe_load_yaml(path.read_text()) or {}
     except yaml.YAMLError as e: raise ConfigError(f'{path}: malformed YAML: {e}') from None
     for o in overrides:
         if '=' not in o: raise ConfigError(f'--set expects key=value, got {o!r}')
