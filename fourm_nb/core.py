@@ -23,7 +23,8 @@ import yaml
 # %% auto #0
 __all__ = ['HIDDEN', 'KINDS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'MODALITIES', 'ModalityInfo', 'UnknownModalityError', 'split_name',
            'get_modality', 'check_modality_tensor', 'ConfigError', 'safe_load_yaml', 'Config', 'atomic_write',
-           'CheckpointError', 'save_tensors', 'load_tensors', 'load_state_dict_strict', 'set_seed', 'get_device']
+           'CheckpointError', 'save_tensors', 'load_tensors', 'load_state_dict_strict', 'latest_checkpoint', 'set_seed',
+           'get_device']
 
 # %% ../nbs/00_core.ipynb #965320ae
 HIDDEN = True  # value of `input_mask`/`target_mask` for a token that is NOT used as input/target (ml-4m convention)
@@ -312,6 +313,15 @@ def load_state_dict_strict(module: torch.nn.Module, state: dict[str, torch.Tenso
             raise CheckpointError(f'{source}: tensor {k!r} has shape {tuple(state[k].shape)}, the model expects {tuple(v.shape)}')
     module.load_state_dict(state, strict=True)
     return module
+
+# %% ../nbs/00_core.ipynb #7d317240
+def latest_checkpoint(out_dir, marker: str) -> Path | None:
+    "The folder `out_dir/checkpoints/latest` names, or None if the run has no checkpoint yet; it must hold `marker`."
+    ptr = Path(out_dir) / 'checkpoints' / 'latest'
+    if not ptr.is_file(): return None
+    ck = ptr.parent / ptr.read_text().strip()
+    if not (ck / marker).is_file(): raise CheckpointError(f'{ptr} points to {ck}, which is not a complete checkpoint (no {marker})')
+    return ck
 
 # %% ../nbs/00_core.ipynb #a2ea886c
 def set_seed(seed: int) -> None:

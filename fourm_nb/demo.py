@@ -319,7 +319,7 @@ def stage_generate(tmp: Path, ctx: dict):
     from fourm_nb.model import FourM
     from fourm_nb.pseudo_labels import box_ap50, depth_abs_rel, normal_angle_errors, semseg_miou
     from fourm_nb.scenes import SCENE_CLASSES, SceneDataset
-    from fourm_nb.text import TextTokenizer
+    from fourm_nb.text import TextTokenizer, text_to_boxes
     cfg, out, dev = ctx['cfg'], ctx['out'], ctx['device']
     s = cfg.image_size
     model = FourM.from_pretrained(out / 'train' / 'model', device=dev).eval()
@@ -345,7 +345,6 @@ def stage_generate(tmp: Path, ctx: dict):
     dec = {m: toks[m].decode(res[f'tok_{m}@{s}']['tensor'].cpu()) for m in ('depth', 'normal', 'semseg')}
     det_text = [_strip_text(text, r) for r in res['det']['tensor'].cpu()]
     cap_text = [_strip_text(text, r) for r in res['caption']['tensor'].cpu()]
-    from fourm_nb.text import text_to_boxes
     det_boxes = []
     for t in det_text:
         try: det_boxes.append(text_to_boxes(t, bins=text.bins))

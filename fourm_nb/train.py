@@ -21,6 +21,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import core
 from .core import CheckpointError, Config, ConfigError, atomic_write, load_tensors, safe_load_yaml, save_tensors, set_seed
 
 # %% auto #0
@@ -194,11 +195,7 @@ def checkpoint_dir(out_dir, step: int) -> Path: return Path(out_dir) / 'checkpoi
 
 def latest_checkpoint(out_dir) -> Path | None:
     "The checkpoint named by `out_dir/checkpoints/latest`, or None if the run has none yet."
-    ptr = Path(out_dir) / 'checkpoints' / 'latest'
-    if not ptr.is_file(): return None
-    ck = ptr.parent / ptr.read_text().strip()
-    if not (ck / 'trainer.json').is_file(): raise CheckpointError(f'{ptr} points to {ck}, which is not a complete checkpoint')
-    return ck
+    return core.latest_checkpoint(out_dir, 'trainer.json')
 
 # Fields that may change when a run is resumed: its length, logging and bookkeeping, not what is learned per step.
 RESUMABLE_CHANGES = {'steps', 'total_tokens', 'out_dir', 'resume', 'progress', 'log_every', 'eval_every', 'eval_batches',

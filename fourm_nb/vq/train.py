@@ -16,6 +16,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
+from .. import core
 from ..core import CheckpointError, atomic_write, load_state_dict_strict, load_tensors, save_tensors, set_seed
 from .vqvae import TokenizerConfig, build_tokenizer, load_tokenizer, plot_reconstructions, reconstruction_metrics
 
@@ -99,11 +100,7 @@ def save_checkpoint(out_dir, step: int, model: nn.Module, opt: torch.optim.Optim
 
 def latest_checkpoint(out_dir) -> Path | None:
     "The folder `checkpoints/latest` points to, or None."
-    f = Path(out_dir) / 'checkpoints' / 'latest'
-    if not f.is_file(): return None
-    p = f.parent / f.read_text().strip()
-    if not (p / 'trainer_state.json').is_file(): raise CheckpointError(f'{f} points to {p}, which is not a complete checkpoint')
-    return p
+    return core.latest_checkpoint(out_dir, 'trainer_state.json')
 
 def load_checkpoint(path, model: nn.Module, opt: torch.optim.Optimizer) -> dict:
     "Restore model and optimizer from a checkpoint folder; returns the trainer state (step, history, rng)."
