@@ -22,12 +22,13 @@ from PIL import Image
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['SCENE_CLASSES', 'SHAPES', 'COLORS', 'SIZES', 'MATERIALS', 'FLOOR_COLOR', 'AMBIENT', 'DIFFUSE', 'SYNONYMS',
-           'SCENE_MODALITIES', 'MANIFEST_VERSION', 'sample_scene', 'camera_frame', 'camera_rays', 'intrinsics',
-           'hit_sphere', 'hit_box', 'hit_cylinder', 'hit_object', 'make_caption', 'parse_caption', 'trace',
-           'render_scene', 'depth_to_points', 'depth_normals', 'show_scenes', 'scene_seed', 'save_sample',
-           'read_manifest', 'write_scenes', 'load_modality', 'SceneDataset', 'collate_scenes', 'scan_image_folder',
-           'resize_center_crop', 'load_rgb', 'ImageFolder', 'write_image_folder', 'scenes_cli', 'bench_scenes']
+__all__ = ['SCENE_CLASSES', 'SHAPES', 'COLORS', 'SIZES', 'MATERIALS', 'FLOOR_COLOR', 'AMBIENT', 'DIFFUSE', 'SCENE_LAYOUTS',
+           'SYNONYMS', 'SCENE_MODALITIES', 'MANIFEST_VERSION', 'scene_layout', 'sample_scene', 'camera_frame',
+           'camera_rays', 'intrinsics', 'hit_sphere', 'hit_box', 'hit_cylinder', 'hit_object', 'make_caption',
+           'parse_caption', 'trace', 'render_scene', 'depth_to_points', 'depth_normals', 'show_scenes', 'scene_seed',
+           'save_sample', 'read_manifest', 'write_scenes', 'load_modality', 'SceneDataset', 'collate_scenes',
+           'scan_image_folder', 'resize_center_crop', 'load_rgb', 'ImageFolder', 'write_image_folder', 'scenes_cli',
+           'bench_scenes']
 
 # %% ../nbs/01_scenes.ipynb #a070f720
 SCENE_CLASSES: list[str] = ['background', 'floor', 'sphere', 'cube', 'cylinder']   # semseg id = index
@@ -44,7 +45,18 @@ def _footprint(shape: str, s: float) -> float:
     "Radius of the object's footprint on the floor (xz plane)."
     return {'sphere': s, 'cube': 0.8 * s * math.sqrt(2), 'cylinder': 0.8 * s}[shape]
 
-def sample_scene(seed: int, min_objects: int = 2, max_objects: int = 8) -> dict:
+SCENE_LAYOUTS = {   # how many objects, how far apart (x and z in +-spread) and how far the camera stands
+    'default': dict(min_objects=2, max_objects=8, spread=2.6, distance=(8.5, 9.5)),
+    'close': dict(min_objects=2, max_objects=5, spread=1.6, distance=(5.5, 6.5)),   # objects ~2.4x larger on screen
+}
+
+def scene_layout(layout: str) -> dict:
+    "The `sample_scene` keywords of a named layout; clear error for an unknown name."
+    if layout not in SCENE_LAYOUTS: raise ValueError(f'unknown scene layout {layout!r}; valid: {", ".join(SCENE_LAYOUTS)}')
+    return SCENE_LAYOUTS[layout]
+
+def sample_scene(seed: int, min_objects: int = 2, max_objects: int = 8, spread: float = 2.6,
+                 distance: tuple[float, float] = (8.5, 9.5)) -> dict:
     "Random scene description: camera, light and a list of non-intersecting objects (world units, `y` up)."
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0: raise ValueError(f'seed must be an int >= 0, got {seed!r}')
     if not 1 <= min_objects <= max_objects: raise ValueError(f'need 1 <= min_objects <= max_objects, got {min_objects}, {max_objects}')
@@ -56,13 +68,13 @@ def sample_scene(seed: int, min_objects: int = 2, max_objects: int = 8) -> dict:
         shape, color = SHAPES[rng.integers(3)], list(COLORS)[rng.integers(len(COLORS))]
         size, material = list(SIZES)[rng.integers(2)], MATERIALS[rng.integers(2)]
         s = SIZES[size]
-        x, z = rng.uniform(-2.6, 2.6, 2)
+        x, z = rng.uniform(-spread, spread, 2)
         r = _footprint(shape, s)
         if any(math.hypot(x - o['position'][0], z - o['position'][2]) < r + o['footprint'] + 0.1 for o in objects): continue
         y = s if shape == 'sphere' else 0.8 * s
         objects.append(dict(shape=shape, color=color, size=size, material=material, position=[float(x), float(y), float(z)],
                             rotation=float(rng.uniform(0, 90)) if shape == 'cube' else 0.0, footprint=r))
-    azimuth, elevation, distance = rng.uniform(-20, 20), rng.uniform(32, 40), rng.uniform(8.5, 9.5)
+    azimuth, elevation, distance = rng.uniform(-20, 20), rng.uniform(32, 40), rng.uniform(*distance)
     light_az, light_el = rng.uniform(-120, 120), rng.uniform(35, 60)
     return dict(seed=int(seed), objects=objects,
                 camera=dict(azimuth=float(azimuth), elevation=float(elevation), distance=float(distance), fov=45.0),
@@ -288,15 +300,15 @@ def trace(scene: dict, size: int) -> dict:
     return dict(t=t, idx=idx, n=n, d=d, shadow=shadow, eye=eye, R=R, L=L, rects=rects)
 
 
-def render_scene(seed: int, size: int = 64, scene: dict | None = None) -> dict:
-    """Render scene `seed` (or the given `scene` description) at `size`x`size` px with exact labels.
+def render_scene(seed: int, size: int = 64, scene: dict | None = None, layout: str = 'default') -> dict:
+    """Render scene `seed` of `layout` (or the given `scene` description) at `size`x`size` px with exact labels.
     Returns numpy arrays: rgb `3 h w` float32 [0,1], depth `1 h w` float32 (metric, >0), normal `3 h w` float32 (unit,
     camera space), semseg `h w` int64 (ids into SCENE_CLASSES), instance `h w` int64 (0 = none, i+1 = objects[i]),
     plus `boxes` (list of dict(box=[x0,y0,x1,y1] in [0,1], class_name, score)), `caption`, `objects` (visible ones),
     `intrinsics` (3,3) and the `scene` description."""
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 4:
         raise ValueError(f'size must be an int >= 4, got {size!r}')
-    scene = sample_scene(seed) if scene is None else scene
+    scene = sample_scene(seed, **scene_layout(layout)) if scene is None else scene
     objects = scene['objects']
     h = w = size = int(size)
     r = trace(scene, size)
@@ -439,25 +451,26 @@ def _prepare_out_dir(out: Path, manifest: dict, overwrite: bool) -> bool:
     return False
 
 def _render_and_save(args):
-    root, i, size, seed, modalities = args
-    save_sample(root, i, render_scene(scene_seed(seed, i), size), modalities)
+    root, i, size, seed, modalities, layout = args
+    save_sample(root, i, render_scene(scene_seed(seed, i), size, layout=layout), modalities)
 
 def write_scenes(out_dir, n: int, size: int = 64, seed: int = 0, modalities=SCENE_MODALITIES, overwrite: bool = False,
-                 workers: int = 1, progress: bool = False) -> Path:
-    "Render `n` scenes at `size` px into the dataset folder `out_dir` (see layout above). Returns the folder."
+                 workers: int = 1, progress: bool = False, layout: str = 'default') -> Path:
+    "Render `n` scenes of `layout` (see `SCENE_LAYOUTS`) at `size` px into the dataset folder `out_dir`. Returns the folder."
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1: raise ValueError(f'n must be a positive int, got {n!r}')
     if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 4: raise ValueError(f'size must be an int >= 4, got {size!r}')
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0: raise ValueError(f'seed must be an int >= 0, got {seed!r}')
     bad = [m for m in modalities if m not in SCENE_MODALITIES]
     if bad: raise ValueError(f'unknown scene modalities {bad}; valid: {list(SCENE_MODALITIES)}')
+    scene_layout(layout)
     out = Path(out_dir)
     manifest = dict(kind='scenes', version=MANIFEST_VERSION, n=int(n), size=int(size), seed=int(seed), classes=SCENE_CLASSES,
-                    modalities=[m for m in SCENE_MODALITIES if m in modalities], scene_seed='scene_seed(seed, i)',
+                    modalities=[m for m in SCENE_MODALITIES if m in modalities], scene_seed='scene_seed(seed, i)', layout=layout,
                     files=dict(rgb='png', depth='npy', normal='npy', semseg='png', det='json', caption='txt'), complete=False)
     if _prepare_out_dir(out, manifest, overwrite): return out           # already there: nothing to do
     out.mkdir(parents=True, exist_ok=True)
     _write_manifest(out, manifest)
-    jobs = [(out, i, int(size), int(seed), manifest['modalities']) for i in range(n)]
+    jobs = [(out, i, int(size), int(seed), manifest['modalities'], layout) for i in range(n)]
     it = range(n)
     if progress:
         from tqdm import tqdm
@@ -602,6 +615,7 @@ def scenes_cli(argv: list[str] | None = None) -> int:
     p.add_argument('--n', type=int, default=1000, help='number of scenes')
     p.add_argument('--size', type=int, default=64, help='image side in pixels')
     p.add_argument('--seed', type=int, default=0, help='dataset seed')
+    p.add_argument('--layout', default='default', choices=list(SCENE_LAYOUTS), help='object count, spread and camera distance')
     p.add_argument('--workers', type=int, default=1, help='rendering processes')
     p.add_argument('--overwrite', action='store_true', help='replace a different scene dataset already in --out')
     p.add_argument('--images', help='import this folder of RGB images instead of rendering scenes')
@@ -610,7 +624,8 @@ def scenes_cli(argv: list[str] | None = None) -> int:
     except SystemExit as e: return int(e.code or 0)
     try:
         if a.images: out = write_image_folder(a.images, a.out, size=a.size, strict=a.strict, overwrite=a.overwrite)
-        else: out = write_scenes(a.out, n=a.n, size=a.size, seed=a.seed, overwrite=a.overwrite, workers=a.workers, progress=True)
+        else: out = write_scenes(a.out, n=a.n, size=a.size, seed=a.seed, overwrite=a.overwrite, workers=a.workers, progress=True,
+                                 layout=a.layout)
     except (ValueError, FileExistsError, FileNotFoundError, KeyError) as e:
         print(f'fourm_nb scenes: error: {e}', file=sys.stderr)
         return 1

@@ -27,7 +27,7 @@ from .model import FourM, FourMConfig
 # %% auto #0
 __all__ = ['TASKS', 'TransferError', 'FourMBackbone', 'DenseHead', 'LinearHead', 'depth_delta1', 'TransferModel', 'scene_tensors',
            'evaluate_task', 'finetune', 'TransferExperimentConfig', 'pretrain_config', 'transfer_experiment',
-           'plot_curves']
+           'compare_inits', 'transfer_from_pretrained', 'plot_curves']
 
 # %% ../nbs/13_transfer.ipynb #af6c7820
 class TransferError(ValueError):
@@ -116,10 +116,10 @@ class TransferModel(nn.Module):
     def score(self, out, y) -> float: return TASKS[self.task]['score'](out, y)
 
 # %% ../nbs/13_transfer.ipynb #9e2a6e49
-def scene_tensors(n: int, size: int = 64, seed: int = 0) -> dict:
-    "`n` rendered scenes as tensors: rgb `n 3 h w`, semseg `n h w`, depth `n 1 h w`, count `n` (visible objects)."
+def scene_tensors(n: int, size: int = 64, seed: int = 0, layout: str = 'default') -> dict:
+    "`n` rendered scenes of `layout` as tensors: rgb `n 3 h w`, semseg `n h w`, depth `n 1 h w`, count `n` (visible objects)."
     from fourm_nb.scenes import render_scene, scene_seed
-    sc = [render_scene(scene_seed(seed, i), size) for i in range(n)]
+    sc = [render_scene(scene_seed(seed, i), size, layout=layout) for i in range(n)]
     return dict(rgb=torch.from_numpy(np.stack([s['rgb'] for s in sc])), semseg=torch.from_numpy(np.stack([s['semseg'] for s in sc])),
                 depth=torch.from_numpy(np.stack([s['depth'] for s in sc])), count=torch.tensor([len(s['objects']) for s in sc]))
 
@@ -255,22 +255,45 @@ def transfer_experiment(cfg: TransferExperimentConfig, out_dir, device: str | No
         with atomic_write(saved / 'pretrain_log.json') as tmp: tmp.write_text(json.dumps(dict(loss=hist, tokenizer=tok_metrics)))
         with atomic_write(saved / 'pretrain_config.json') as tmp: tmp.write_text(json.dumps(key))
         shutil.rmtree(work, ignore_errors=True)
-    curves, final = {}, {}
+    curves, final = compare_inits(model, cfg, ft, val, device, log)
+    res = dict(config=cfg.to_dict(), curves=curves, final=final, metrics={t: TASKS[t]['metric'] for t in cfg.tasks},
+               pretrain=dict(loss=hist, tokenizer=tok_metrics), seconds=time.time() - t0)
+    with atomic_write(res_file) as tmp: tmp.write_text(json.dumps(res, indent=1))
+    return res
+
+def compare_inits(model: FourM, cfg: TransferExperimentConfig, ft: dict, val: dict, device: str | None = None,
+                  log=print) -> tuple[dict, dict]:
+    """Fine-tune `model`'s encoder and a randomly initialised one of the same config on each of `cfg.tasks`, with the
+    same head initialisation, data order, steps and learning rate. Returns `(curves, final)`: per task and init."""
+    curves, final, t0 = {}, {}, time.time()
     for task in cfg.tasks:
         curves[task] = {}
         for init in ('pretrained', 'scratch'):
             set_seed(cfg.seed + 1)
-            encoder = _copy(model) if init == 'pretrained' else FourM(fcfg)   # scratch: FourM's own initialisation
+            encoder = _copy(model) if init == 'pretrained' else FourM(model.cfg)   # scratch: FourM's own initialisation
             set_seed(cfg.seed + 2)                                   # identical head initialisation for both
             tm = TransferModel(FourMBackbone(encoder), task, _num_outputs(task))
             curves[task][init] = finetune(tm, ft, val, cfg.finetune_steps, cfg.finetune_batch, cfg.finetune_lr,
                                           eval_every=cfg.eval_every, seed=cfg.seed, device=device, freeze_backbone=cfg.freeze_encoder)
             final.setdefault(task, {})[init] = curves[task][init][-1]['metric']
         log(f'{task} ({TASKS[task]["metric"]}) ({time.time() - t0:.0f}s): ' + ', '.join(f'{k} {v:.3f}' for k, v in final[task].items()))
-    res = dict(config=cfg.to_dict(), curves=curves, final=final, metrics={t: TASKS[t]['metric'] for t in cfg.tasks},
-               pretrain=dict(loss=hist, tokenizer=tok_metrics), seconds=time.time() - t0)
-    with atomic_write(res_file) as tmp: tmp.write_text(json.dumps(res, indent=1))
-    return res
+    return curves, final
+
+def transfer_from_pretrained(model_dir, cfg: TransferExperimentConfig, layout: str = 'default', device: str | None = None,
+                             log=print) -> dict:
+    """Fine-tune the encoder of a saved FourM (e.g. the demo's, `demo_out/train/model`) against a random copy on scenes of
+    `layout` at `cfg.image_size`; only `cfg`'s sizes and fine-tuning fields are used. Returns `dict(curves, final, ...)`."""
+    for t in cfg.tasks:
+        if t not in TASKS: raise TransferError(f'unknown task {t!r} in TransferExperimentConfig.tasks; known tasks: {", ".join(TASKS)}')
+    model = FourM.from_pretrained(model_dir)
+    s, t0 = cfg.image_size, time.time()
+    if f'rgb@{s}' not in model.cfg.encoder_modalities:
+        raise TransferError(f'{model_dir}: the FourM has no rgb@{s} input (its inputs: {model.cfg.encoder_modalities}); '
+                            f'set TransferExperimentConfig.image_size to its RGB size')
+    ft, val = scene_tensors(cfg.n_finetune, s, cfg.seed + 1, layout), scene_tensors(cfg.n_val, s, cfg.seed + 2, layout)
+    curves, final = compare_inits(model, cfg, ft, val, device, log)
+    return dict(config=cfg.to_dict(), source=str(model_dir), layout=layout, curves=curves, final=final,
+                metrics={t: TASKS[t]['metric'] for t in cfg.tasks}, seconds=time.time() - t0)
 
 def _copy(model: FourM) -> FourM:
     "An independent copy of a FourM (fine-tuning must not change the pretrained weights of the next task)."
