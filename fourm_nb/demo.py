@@ -23,9 +23,10 @@ from .core import Config, ConfigError, atomic_write, set_seed
 # %% auto #0
 __all__ = ['DEMO_SIZES', 'TOKENIZED', 'INPAINT_BOX', 'DEMO_STAGES', 'DemoError', 'Stage', 'check_writable', 'run_stages',
            'DemoConfig', 'demo_config', 'demo_modalities', 'stage_scenes', 'stage_clip', 'tokenizer_config',
-           'stage_tokenizers', 'stage_text', 'load_demo_tokenizers', 'stage_pretokenize', 'demo_train_config',
-           'stage_train', 'caption_objects', 'object_recall', 'image_colours', 'colour_f1', 'rgb_to_all_schedule',
-           'caption_to_rgb_schedule', 'stage_generate', 'stage_report', 'demo', 'format_metrics', 'demo_cli']
+           'train_demo_tokenizer', 'stage_tokenizers', 'stage_text', 'load_demo_tokenizers', 'stage_pretokenize',
+           'demo_train_config', 'stage_train', 'caption_objects', 'object_recall', 'image_colours', 'colour_f1',
+           'rgb_to_all_schedule', 'caption_to_rgb_schedule', 'stage_generate', 'stage_report', 'demo', 'format_metrics',
+           'demo_cli']
 
 # %% ../nbs/15_demo.ipynb #409c9152
 class DemoError(RuntimeError):
@@ -87,6 +88,7 @@ class DemoConfig(Config):
     tok_steps: int = 400          # optimisation steps per tokenizer
     tok_batch: int = 32
     tok_lr: float = 2e-3
+    tok_workers: int = 2          # CPU: tokenizers trained side by side in this many processes
     text_vocab: int = 4600        # WordPiece vocabulary (4204 ids are sentinels and coordinate bins)
     max_text_len: int = 128       # caption/det length in the model (scene captions reach ~95 WordPiece ids)
     dim: int = 128                # FourM width
@@ -104,8 +106,8 @@ class DemoConfig(Config):
     seed: int = 0
 
 DEMO_SIZES = {
-    'tiny': dict(image_size=32, patch_size=4, n_train=512, n_val=16, clip_depth=2, codebook_size=64, tok_dim=64, tok_steps=250,
-                 dim=96, depth=2, heads=4, steps=700, batch_size=32, input_budget=64, target_budget=64, gen_steps=4),
+    'tiny': dict(image_size=32, patch_size=4, n_train=512, n_val=16, clip_depth=2, codebook_size=64, tok_dim=64, tok_steps=200,
+                 dim=96, depth=2, heads=4, steps=700, batch_size=24, input_budget=48, target_budget=48, gen_steps=4),
     'small': dict(tok_steps=300, tok_batch=16, dim=96, steps=1800, input_budget=64, target_budget=64),
 }
 
@@ -174,27 +176,44 @@ def tokenizer_config(cfg: DemoConfig, modality: str):
     return TokenizerConfig(modality=f'{modality}@{cfg.image_size}', patch_size=16 if modality == 'clip' else cfg.patch_size,
                            codebook_size=cfg.codebook_size, c_replace=4.0, **kw)
 
-def stage_tokenizers(tmp: Path, ctx: dict):
-    "Train the five VQ-VAE tokenizers on the training scenes; save each to `tmp/<modality>`."
+def train_demo_tokenizer(cfg: DemoConfig, m: str, data: Path, tmp: Path, device: str = 'cpu', progress: bool = True,
+                         threads: int | None = None) -> dict:
+    "Train the tokenizer of raw modality `m` on `data/train`, save it to `tmp/m`; returns its reconstruction metrics on `data/val`."
     from fourm_nb.scenes import SceneDataset
     from fourm_nb.vq.train import train_tokenizer
     from fourm_nb.vq.vqvae import reconstruction_metrics
+    if threads: torch.set_num_threads(threads)
+    train = SceneDataset(data / 'train', modalities=[m])
+    train = [train[i][m] for i in range(len(train))]           # small enough to hold in memory: read each file once
+    res = train_tokenizer(tokenizer_config(cfg, m), train, tmp / f'{m}.run', steps=cfg.tok_steps, batch_size=cfg.tok_batch,
+                          lr=cfg.tok_lr, warmup=min(50, cfg.tok_steps // 10), seed=cfg.seed, cpu=device == 'cpu',
+                          log_every=max(1, cfg.tok_steps // 5), progress=progress)
+    model = res['model'].eval()
+    model.save_pretrained(tmp / m)
+    val = SceneDataset(data / 'val', modalities=[m])
+    shutil.rmtree(tmp / f'{m}.run')                            # checkpoints of the run; the final model is in tmp/<m>
+    return reconstruction_metrics(model.cpu(), torch.stack([val[i][m] for i in range(len(val))]))
+
+def _tokenizer_job(args):   # a worker process of stage_tokenizers: DemoConfig travels as a dict
+    cfg, m, data, tmp, threads = args
+    return m, train_demo_tokenizer(DemoConfig.from_dict(cfg), m, data, tmp, 'cpu', progress=False, threads=threads)
+
+def stage_tokenizers(tmp: Path, ctx: dict):
+    """Train the five VQ-VAE tokenizers on the training scenes; save each to `tmp/<modality>`. On a CPU with
+    `cfg.tok_workers > 1` they train side by side in worker processes, one torch thread each: these small networks
+    use a core better alone than two threads share one network."""
+    from tqdm.auto import tqdm
     cfg, data = ctx['cfg'], ctx['out'] / 'clip'
-    report = {}
-    for m in TOKENIZED:
-        tcfg = tokenizer_config(cfg, m)
-        train = SceneDataset(data / 'train', modalities=[m])
-        train = [train[i][m] for i in range(len(train))]       # small enough to hold in memory: read each file once
-        res = train_tokenizer(tcfg, train, tmp / f'{m}.run', steps=cfg.tok_steps,
-                              batch_size=cfg.tok_batch, lr=cfg.tok_lr, warmup=min(50, cfg.tok_steps // 10), seed=cfg.seed,
-                              cpu=ctx['device'] == 'cpu', log_every=max(1, cfg.tok_steps // 5))
-        model = res['model'].eval()
-        model.save_pretrained(tmp / m)
-        val = SceneDataset(data / 'val', modalities=[m])
-        x = torch.stack([val[i][m] for i in range(len(val))])
-        report[m] = reconstruction_metrics(model.cpu(), x)
-        shutil.rmtree(tmp / f'{m}.run')                    # checkpoints of the run; the final model is in tmp/<m>
-    (tmp / 'report.json').write_text(json.dumps(report, indent=1, default=float))
+    workers = min(cfg.tok_workers, len(TOKENIZED), os.cpu_count() or 1) if ctx['device'] == 'cpu' else 1
+    if workers > 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        jobs = [(cfg.to_dict(), m, data, tmp, 1) for m in TOKENIZED]
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context('spawn')) as ex:
+            report = dict(tqdm(ex.map(_tokenizer_job, jobs), total=len(jobs), desc=f'tokenizers ({workers} processes)', unit='tokenizer'))
+    else:
+        report = {m: train_demo_tokenizer(cfg, m, data, tmp, ctx['device']) for m in TOKENIZED}
+    (tmp / 'report.json').write_text(json.dumps({m: report[m] for m in TOKENIZED}, indent=1, default=float))
 
 def stage_text(tmp: Path, ctx: dict):
     "Train the WordPiece tokenizer on the training captions and class names."
@@ -504,7 +523,7 @@ def demo_cli(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog='fourm_nb demo', description='4M end to end on synthetic scenes: tokenizers, masking, '
                                 'training and any-to-any generation; writes results.png and metrics.json.')
     p.add_argument('--out', default='demo_out', help='output folder; finished stages there are reused (default: demo_out)')
-    p.add_argument('--size', default='small', choices=list(DEMO_SIZES), help='small (default, ~15 min on 2 cores) or tiny (~5 min)')
+    p.add_argument('--size', default='small', choices=list(DEMO_SIZES), help='small (default, ~15 min on 2 cores) or tiny (~3 min)')
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1, mps (default: best available)')
     p.add_argument('--clip', default=None, help='local folder or hub id of a real CLIP model (default: random CLIP-B/16-shaped tower)')
     p.add_argument('--force', action='store_true', help='redo every stage')

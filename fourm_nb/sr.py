@@ -180,9 +180,11 @@ class SRExperimentConfig(Config):
     patch_size: int = 8             # tokenizer and FourM patch: grids low_res/patch and factor*low_res/patch per side
     n_train: int = 512
     n_val: int = 32
+    layout: str = 'default'         # scene layout (notebook 01's SCENE_LAYOUTS)
     codebook_size: int = 256        # RGB tokenizer
     semseg_codebook_size: int = 64
     tok_dim: int = 64
+    tok_type: str = 'vit'           # encoder/decoder of the tokenizers: 'vit' or 'conv'
     tok_steps: int = 400
     tok_batch: int = 32
     tok_lr: float = 2e-3
@@ -209,13 +211,13 @@ class SRExperimentConfig(Config):
     def high_res(self) -> int: return self.low_res * self.factor
 
 # %% ../nbs/12_super_resolution.ipynb #d4589e85
-def render_pairs(n: int, low: int, high: int, seed: int = 0) -> list[dict]:
-    "`n` scenes rendered at `low` and `high` px: dicts of `rgb@res` (3 h w), `semseg@res` (h w) tensors and the caption."
+def render_pairs(n: int, low: int, high: int, seed: int = 0, layout: str = 'default') -> list[dict]:
+    "`n` scenes of `layout` rendered at `low` and `high` px: dicts of `rgb@res` (3 h w), `semseg@res` (h w) tensors and the caption."
     from fourm_nb.scenes import render_scene, scene_seed
     out = []
     for i in range(n):
         s = scene_seed(seed, i)
-        lo, hi = render_scene(s, low), render_scene(s, high)
+        lo, hi = render_scene(s, low, layout=layout), render_scene(s, high, layout=layout)
         out.append({f'rgb@{low}': torch.from_numpy(lo['rgb']), f'semseg@{low}': torch.from_numpy(lo['semseg']),
                     f'rgb@{high}': torch.from_numpy(hi['rgb']), f'semseg@{high}': torch.from_numpy(hi['semseg']), 'caption': hi['caption']})
     return out
@@ -300,7 +302,7 @@ def sr_experiment(cfg: SRExperimentConfig, out_dir, device: str | None = None, l
     t0 = time.time()
     set_seed(cfg.seed)
     lo, hi = cfg.low_res, cfg.high_res
-    scenes = render_pairs(cfg.n_train + cfg.n_val, lo, hi, cfg.seed)
+    scenes = render_pairs(cfg.n_train + cfg.n_val, lo, hi, cfg.seed, cfg.layout)
     train_sc, val_sc = scenes[:cfg.n_train], scenes[cfg.n_train:]
     log(f'rendered {len(scenes)} scenes at {lo} and {hi} px ({time.time() - t0:.0f}s)')
     work, saved = out / 'work', out / 'models'
@@ -317,6 +319,7 @@ def sr_experiment(cfg: SRExperimentConfig, out_dir, device: str | None = None, l
         toks, tok_report = {}, {}
         for m, k in (('rgb', cfg.codebook_size), ('semseg', cfg.semseg_codebook_size)):
             kw = dict(num_classes=len(SCENE_CLASSES)) if m == 'semseg' else {}
+            if cfg.tok_type == 'conv': kw.update(encoder_type='conv', decoder_type='conv')
             tcfg = TokenizerConfig(modality=f'{m}@{hi}', patch_size=cfg.patch_size, codebook_size=k, dim=cfg.tok_dim, **kw)
             r = train_tokenizer(tcfg, [{m: s[f'{m}@{hi}']} for s in train_sc], work / f'tok_{m}', steps=cfg.tok_steps, batch_size=cfg.tok_batch,
                                 lr=cfg.tok_lr, warmup=max(1, cfg.tok_steps // 10), seed=cfg.seed, cpu=get_device(device).type == 'cpu',
