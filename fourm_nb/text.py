@@ -63,7 +63,17 @@ def train_text_tokenizer(texts: Iterable[str],            # captions (and any ot
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=head + extra, min_frequency=min_frequency,
                                         continuing_subword_prefix='##', show_progress=False)
     tok.train_from_iterator(corpus, trainer)
-    return TextTokenizer(tok)
+    return TextTokenizer(_canonical_ids(tok, len(head) + len(extra)))
+
+def _canonical_ids(tok: Tokenizer, fixed: int) -> Tokenizer:
+    """Renumber the learned word pieces (ids >= `fixed`) in sorted order. The trainer lists its single-character pieces
+    in hash-map order, so their ids change from run to run; WordPiece matches by string, longest first, so ids carry no
+    meaning and sorting makes the same texts give the same tokenizer, byte for byte."""
+    vocab = tok.get_vocab(with_added_tokens=False)
+    order = sorted(vocab, key=vocab.get)
+    tok.model = models.WordPiece({t: i for i, t in enumerate(order[:fixed] + sorted(order[fixed:]))}, unk_token=UNK,
+                                 max_input_chars_per_word=100, continuing_subword_prefix='##')
+    return tok
 
 # %% ../nbs/07_text_tokens.ipynb #3126b6bd
 class TokenizerLayoutError(ValueError):
