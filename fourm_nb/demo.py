@@ -85,20 +85,20 @@ class DemoConfig(Config):
     tok_dim: int = 96             # width of the CLIP tokenizer's ViT
     tok_type: str = 'conv'        # encoder/decoder of the rgb, depth, normal and semseg tokenizers: 'conv' or 'vit'
     tok_conv_dim: int = 32        # width of the conv tokenizers (they learn faster than ViTs at this scale)
-    tok_steps: int = 400          # optimisation steps per tokenizer
-    tok_batch: int = 32
+    tok_steps: int = 300          # optimisation steps per tokenizer
+    tok_batch: int = 16
     tok_lr: float = 2e-3
     tok_workers: int = 2          # CPU: tokenizers trained side by side in this many processes
     text_vocab: int = 4600        # WordPiece vocabulary (4204 ids are sentinels and coordinate bins)
     max_text_len: int = 128       # caption/det length in the model (scene captions reach ~95 WordPiece ids)
-    dim: int = 128                # FourM width
+    dim: int = 96                 # FourM width
     depth: int = 2                # FourM encoder and decoder depth
     heads: int = 4
-    steps: int = 1200             # FourM optimisation steps
+    steps: int = 1800             # FourM optimisation steps
     batch_size: int = 32
     lr: float = 2e-3
-    input_budget: int = 96        # 4M's N_in
-    target_budget: int = 96       # 4M's N_out
+    input_budget: int = 64        # 4M's N_in
+    target_budget: int = 64       # 4M's N_out
     gen_steps: int = 8            # MaskGIT steps per generated image modality
     t2i_temperature: float = 0.5  # sampling temperature of caption -> CLIP -> RGB
     t2i_guidance: float = 0.0     # classifier-free guidance weight on the caption (0: off)
@@ -106,9 +106,9 @@ class DemoConfig(Config):
     seed: int = 0
 
 DEMO_SIZES = {
-    'tiny': dict(image_size=32, patch_size=4, n_train=512, n_val=16, clip_depth=2, codebook_size=64, tok_dim=64, tok_steps=200,
+    'tiny': dict(image_size=32, patch_size=4, n_train=512, n_val=16, clip_depth=2, codebook_size=64, tok_dim=64, tok_steps=200, tok_batch=32,
                  dim=96, depth=2, heads=4, steps=700, batch_size=24, input_budget=48, target_budget=48, gen_steps=4),
-    'small': dict(tok_steps=300, tok_batch=16, dim=96, steps=1800, input_budget=64, target_budget=64),
+    'small': {},                  # the defaults above
 }
 
 def demo_config(size: str = 'small', **overrides) -> DemoConfig:
