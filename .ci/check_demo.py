@@ -26,7 +26,8 @@ for name, t in tasks.items():
     model, base, higher = float(t['model']), float(t['baseline']), bool(t['higher_is_better'])
     if not (math.isfinite(model) and math.isfinite(base)): sys.exit(f'check_demo: task {name!r} has a non-finite score: {t}')
     ok = model > base if higher else model < base
-    print(f"{'beats   ' if ok else 'BEHIND  '} {name:<22} {t['metric']:<32} model {model:9.4f}  baseline {base:9.4f}")
+    refs = '  '.join(f'{k} {float(t[k]):.4f}' for k in ('shuffled_predictions', 'unrelated_scene', 'single_sample', 'tokenizer_oracle') if k in t)
+    print(f"{'beats   ' if ok else 'BEHIND  '} {name:<22} {t['metric']:<32} model {model:9.4f}  baseline {base:9.4f}  {refs}".rstrip())
     if not ok: behind.append(name)
 print(f'demo tasks beating their trivial baseline: {len(tasks) - len(behind)} of {len(tasks)}'
       + (f' (behind: {", ".join(behind)})' if behind else ''))

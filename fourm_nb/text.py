@@ -60,20 +60,32 @@ def train_text_tokenizer(texts: Iterable[str],            # captions (and any ot
         raise ValueError(f'vocab_size {vocab_size} leaves no room for word pieces: the fixed tokens alone take {len(head) + len(extra)} ids')
     corpus = texts + ([] if class_names_as_tokens else list(class_names))
     tok = _bert_tokenizer()
-    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=head + extra, min_frequency=min_frequency,
-                                        continuing_subword_prefix='##', show_progress=False)
+    seeds = _continuation_pieces(tok, corpus)
+    fixed = head + extra
+    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=fixed + [AddedToken(s, special=True) for s in seeds],
+                                        min_frequency=min_frequency, continuing_subword_prefix='##', show_progress=False)
     tok.train_from_iterator(corpus, trainer)
-    return TextTokenizer(_canonical_ids(tok, len(head) + len(extra)))
+    return TextTokenizer(_canonical(tok, fixed))
 
-def _canonical_ids(tok: Tokenizer, fixed: int) -> Tokenizer:
-    """Renumber the learned word pieces (ids >= `fixed`) in sorted order. The trainer lists its single-character pieces
-    in hash-map order, so their ids change from run to run; WordPiece matches by string, longest first, so ids carry no
-    meaning and sorting makes the same texts give the same tokenizer, byte for byte."""
+def _continuation_pieces(tok: Tokenizer, corpus: Sequence[str]) -> list[str]:
+    """The `##c` pieces the trainer will create, sorted: one for every character that follows another inside a word.
+    The trainer numbers these in hash-map order and breaks ties between equally frequent merges by those numbers, so
+    the same corpus could give different vocabularies; handing them over pre-numbered makes training deterministic."""
+    words = {w for t in corpus for w, _ in tok.pre_tokenizer.pre_tokenize_str(tok.normalizer.normalize_str(t))}
+    return ['##' + c for c in sorted({c for w in words for c in w[1:]})]
+
+def _canonical(tok: Tokenizer, fixed: Sequence[AddedToken]) -> Tokenizer:
+    """A fresh tokenizer with `tok`'s word pieces: `fixed` keep their ids at the head, the learned pieces (and the
+    `##c` seeds, which are ordinary pieces, not added tokens) follow in sorted order, so ids do not depend on the
+    order in which the trainer met them."""
     vocab = tok.get_vocab(with_added_tokens=False)
     order = sorted(vocab, key=vocab.get)
-    tok.model = models.WordPiece({t: i for i, t in enumerate(order[:fixed] + sorted(order[fixed:]))}, unk_token=UNK,
+    out = _bert_tokenizer()
+    out.model = models.WordPiece({t: i for i, t in enumerate(order[:len(fixed)] + sorted(order[len(fixed):]))}, unk_token=UNK,
                                  max_input_chars_per_word=100, continuing_subword_prefix='##')
-    return tok
+    out.add_special_tokens(list(fixed))
+    return out
+
 
 # %% ../nbs/07_text_tokens.ipynb #3126b6bd
 class TokenizerLayoutError(ValueError):
