@@ -19,8 +19,8 @@ from .model import FourM, FourMConfig, resolve_checkpoint_dir, sincos_1d, sincos
 
 # %% auto #0
 __all__ = ['TOLERANCES', 'config_from_ml4m', 'config_to_ml4m', 'read_safetensors', 'state_dict_from_ml4m', 'load_ml4m',
-           'state_dict_to_ml4m', 'save_ml4m', 'batch_from_ml4m', 'batch_to_ml4m', 'check_ml4m', 'check_ml4m_cli',
-           'write_check_dir']
+           'state_dict_to_ml4m', 'save_ml4m', 'batch_from_ml4m', 'batch_to_ml4m', 'check_ml4m', 'fixture_kind',
+           'check_ml4m_cli', 'write_check_dir']
 
 # %% ../nbs/14_official_checkpoints.ipynb #636a5e47
 _ACTS = {'SiLU': 'silu', 'GELU': 'gelu'}
@@ -234,6 +234,12 @@ def check_ml4m(directory, verbose: bool = True) -> dict[str, dict]:
         else:
             diff = float((got.double() - want.double()).abs().max()) if want.numel() else 0.
             rows[name] = dict(diff=diff, tol=tol, ok=diff <= tol)
+    known = ('logits', 'targets', 'loss', 'encoder_output', 'encoder_valid')
+    unknown = sorted(k for k in expected if k.partition('.')[0] not in known)
+    if unknown: raise CheckpointError(f'{d}: expected.safetensors has tensors with no comparison rule: {unknown}')
+    required = {'loss', 'encoder_output'} | {f'{kind}.{m}' for m in out.logits for kind in ('logits', 'targets', 'loss')}
+    missing = sorted(required - set(expected))
+    if missing: raise CheckpointError(f'{d}: expected.safetensors lacks {missing}; every output must be compared')
     if 'encoder_output' in expected:
         valid = expected.get('encoder_valid', torch.ones(expected['encoder_output'].shape[:2], dtype=torch.bool))
         add('encoder_valid', out.encoder.valid.int(), valid.int(), 0)
@@ -249,17 +255,35 @@ def check_ml4m(directory, verbose: bool = True) -> dict[str, dict]:
             print(f"{name:<28} max|diff| {r['diff']:.3e}  (tol {r['tol']:.0e})  {'ok' if r['ok'] else 'FAIL'}{'  ' + r['note'] if 'note' in r else ''}")
     return rows
 
+def fixture_kind(d: Path) -> str | None:
+    "'tokenizer' for a tokenizer fixture (inputs.safetensors), 'model' for a 4M model one (batch or config), else None."
+    if (d / 'inputs.safetensors').is_file(): return 'tokenizer'
+    if (d / 'batch.safetensors').is_file() or (d / 'config.json').is_file(): return 'model'
+    return None
+
 def check_ml4m_cli(argv: list[str] | None = None) -> int:
-    "`fourm_nb check-ml4m DIR`: exit 0 when every output matches ml-4m's within tolerance, 1 otherwise."
+    "`fourm_nb check-ml4m DIR`: a model or tokenizer fixture, or a folder of them; exit 0 when every output matches."
     p = argparse.ArgumentParser(prog='fourm_nb check-ml4m', description='compare fourm_nb with outputs of the official ml-4m code')
-    p.add_argument('directory', help='folder with config.json, model.safetensors, batch.safetensors, expected.safetensors, meta.json')
+    p.add_argument('directory', help='a fixture folder (model: batch.safetensors ...; tokenizer: inputs.safetensors ...) '
+                                     'or a folder of such folders')
     args = p.parse_args(argv)
-    try: rows = check_ml4m(args.directory)
-    except (CheckpointError, ConfigError, ValueError) as e:
-        print(f'check-ml4m: {e}', file=sys.stderr); return 2
-    bad = [k for k, r in rows.items() if not r['ok']]
-    print(f"{'FAILED: ' + ', '.join(bad) if bad else 'all outputs match ml-4m'} ({len(rows)} tensors compared)")
-    return 1 if bad else 0
+    d = Path(args.directory)
+    dirs = [d] if fixture_kind(d) else sorted(s for s in d.iterdir() if s.is_dir() and fixture_kind(s)) if d.is_dir() else []
+    if not dirs:
+        print(f'check-ml4m: {d} is not a model or tokenizer fixture folder, nor a folder of them', file=sys.stderr); return 2
+    failed, total = [], 0
+    for f in dirs:
+        try:
+            if fixture_kind(f) == 'model': rows = check_ml4m(f)
+            else:
+                from fourm_nb.released import check_ml4m_tokenizer
+                rows = check_ml4m_tokenizer(f)
+        except (CheckpointError, ConfigError, ValueError) as e:
+            print(f'check-ml4m: {f}: {e}', file=sys.stderr); return 2
+        total += len(rows)
+        failed += [f'{f.name}/{k}' for k, r in rows.items() if not r['ok']]
+    print(f"{'FAILED: ' + ', '.join(failed) if failed else 'all outputs match ml-4m'} ({total} tensors compared in {len(dirs)} fixture(s))")
+    return 1 if failed else 0
 
 # %% ../nbs/14_official_checkpoints.ipynb #f3eee451
 @torch.no_grad()
