@@ -562,26 +562,38 @@ def _save_image(path: Path, x: torch.Tensor):
 def generate_cli(argv: list[str] | None = None) -> int:
     "`fourm_nb generate`: run a schedule with a FourM checkpoint and write tokens, text and images."
     p = argparse.ArgumentParser(prog='fourm_nb generate', description='Any-to-any generation with a trained FourM.')
-    p.add_argument('--checkpoint', required=True, help='FourM directory (config.yaml + model.safetensors) or hub id')
-    p.add_argument('--schedule', required=True, help='GenerationSchedule YAML')
+    p.add_argument('--checkpoint', required=True, help='FourM folder or Hub id: fourm_nb (config.yaml) or official 4M (config.json)')
+    p.add_argument('--schedule', required=True, help='GenerationSchedule YAML, or a bundled recipe name (rgb2all_4m7, ...)')
     p.add_argument('--inputs', help='safetensors file of inputs (see fourm_nb.generate.read_inputs)')
     p.add_argument('--text', action='append', default=[], metavar='KEY=TEXT', help='text input, e.g. caption="a red cube" (repeatable)')
     p.add_argument('--text-tokenizer', help='text tokenizer JSON (fourm_nb.text.TextTokenizer)')
-    p.add_argument('--tokenizer', action='append', default=[], metavar='KEY=DIR', help='image tokenizer to decode modality KEY')
+    p.add_argument('--tokenizer', action='append', default=[], metavar='KEY=DIR', help='image tokenizer of modality KEY (folder or Hub id; fourm_nb or official)')
+    p.add_argument('--image', action='append', default=[], metavar='KEY=FILE', help='image input: rgb@224=photo.jpg (pixels) or tok_rgb@224=photo.jpg (tokenized)')
+    p.add_argument('--decode-steps', type=int, default=25, help='diffusion steps when decoding with a diffusion tokenizer')
     p.add_argument('--out', required=True, help='output folder')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--device', default=None)
     a = p.parse_args(argv)
     from fourm_nb.core import get_device
-    from fourm_nb.model import FourM
-    schedule = GenerationSchedule.load(a.schedule)
+    from fourm_nb.released import check_tokenizer_fits, load_any_fourm, load_any_tokenizer, _source_of, image_input
+    schedule = load_recipe(a.schedule)
     tok = None
     if a.text_tokenizer:
         from fourm_nb.text import TextTokenizer
         tok = TextTokenizer.load(a.text_tokenizer)
     txt = TextIds.from_tokenizer(tok) if tok is not None else TextIds()
-    model = FourM.from_pretrained(a.checkpoint, device=str(get_device(a.device)))
+    model = load_any_fourm(a.checkpoint, device=str(get_device(a.device)))
+    decoders = {}
+    for kv in a.tokenizer:
+        key, sep, d = kv.partition('=')
+        if not sep: raise GenerationError(f'--tokenizer {kv!r}: expected KEY=DIR')
+        decoders[key] = load_any_tokenizer(d, fallback_modality=_source_of(key))
+        check_tokenizer_fits(model, key, decoders[key])
     inputs = read_inputs(a.inputs, model.infos, txt) if a.inputs else {}
+    for kv in a.image:
+        key, sep, f = kv.partition('=')
+        if not sep: raise GenerationError(f'--image {kv!r}: expected KEY=FILE')
+        inputs[key] = image_input(model, key, f, decoders)
     for kv in a.text:
         key, sep, value = kv.partition('=')
         if not sep: raise GenerationError(f'--text {kv!r}: expected KEY=TEXT')
@@ -590,12 +602,6 @@ def generate_cli(argv: list[str] | None = None) -> int:
         b = next(iter(inputs.values()))['tensor'].shape[0] if inputs else 1
         inputs[key] = text_input(tok, [value] * b, model.infos[key])
     if not inputs: raise GenerationError('no inputs: pass --inputs and/or --text')
-    decoders = {}
-    for kv in a.tokenizer:
-        key, sep, d = kv.partition('=')
-        if not sep: raise GenerationError(f'--tokenizer {kv!r}: expected KEY=DIR')
-        from fourm_nb.vq.vqvae import load_tokenizer
-        decoders[key] = load_tokenizer(d)
     out = GenerationSampler(model, txt).generate(inputs, schedule, seed=a.seed)
     od = Path(a.out); od.mkdir(parents=True, exist_ok=True)
     save_tensors({k: e['tensor'] for k, e in out.items()}, od / 'tokens.safetensors')
@@ -609,9 +615,11 @@ def generate_cli(argv: list[str] | None = None) -> int:
             written.append(f'{k}.txt')
         if k in decoders:
             dec = decoders[k]
-            with torch.no_grad():
-                img = dec.decode(e['tensor'].view(e['tensor'].shape[0], *info.grid).to(next(dec.parameters()).device))
-                if hasattr(dec, 'postprocess'): img = dec.postprocess(img)
+            diffusion = dec.cfg.decoder_type == 'diffusion'
+            kw = dict(steps=a.decode_steps, generator=a.seed) if diffusion else {}
+            if diffusion and hasattr(dec, 'spec'): kw['image_size'] = info.image_size      # official DiVAE: decode at the key's size
+            with torch.no_grad():    # `decode` returns dataset values (rgb in [0, 1], class ids, ...)
+                img = dec.decode(e['tensor'].view(e['tensor'].shape[0], *info.grid).to(next(dec.parameters()).device), **kw)
             for i, x in enumerate(img):
                 save_tensors({'x': x}, od / f'{k}_{i}.safetensors'); _save_image(od / f'{k}_{i}.png', x)
                 written += [f'{k}_{i}.safetensors', f'{k}_{i}.png']
