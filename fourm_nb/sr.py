@@ -5,7 +5,9 @@
 # %% ../nbs/12_super_resolution.ipynb #62dd61fc
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import shutil
 import tempfile
 import time
@@ -25,7 +27,8 @@ from .model import FourM, FourMConfig
 # %% auto #0
 __all__ = ['SRPairError', 'high_res_key', 'sr_config', 'check_sr_pair', 'sr_masking_config', 'sr_schedule', 'sr_inputs',
            'two_stage_generate', 'upsample', 'image_metrics', 'SRExperimentConfig', 'render_pairs', 'tokenize_pairs',
-           'sr_experiment_models', 'train_fourm_on', 'sr_experiment', 'plot_sr', 'bench_sr']
+           'sr_experiment_models', 'train_fourm_on', 'code_version', 'experiment_dir', 'sr_experiment', 'plot_sr',
+           'bench_sr']
 
 # %% ../nbs/12_super_resolution.ipynb #af941061
 class SRPairError(ValueError):
@@ -260,6 +263,20 @@ def train_fourm_on(model_cfg: FourMConfig, masking: MaskingConfig, samples: list
     res = train_fourm(tcfg, dataset=samples, mask_fn=UnifiedMasking(masking), collate_fn=collate)
     return res['model'].eval(), res['history']
 
+# %% ../nbs/12_super_resolution.ipynb #315d878c
+def code_version() -> str:
+    "Hash of fourm_nb's source files: cached experiment results are reused only by the code that made them."
+    import fourm_nb
+    root, h = Path(fourm_nb.__file__).parent, hashlib.sha256()
+    for f in sorted(root.rglob('*.py')):
+        h.update(f.relative_to(root).as_posix().encode()); h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+def experiment_dir(name: str) -> Path:
+    "Folder of a cached experiment: `$FOURM_NB_CACHE/<name>`, by default `~/.cache/fourm_nb/experiments/<name>`."
+    return Path(os.environ.get('FOURM_NB_CACHE', Path.home() / '.cache' / 'fourm_nb' / 'experiments')).expanduser() / name
+
+
 # %% ../nbs/12_super_resolution.ipynb #3df62ef2
 _GENERATION_FIELDS = ('n_val', 'gen_steps', 'temperature')   # changing these needs no retraining
 
@@ -296,7 +313,7 @@ def sr_experiment(cfg: SRExperimentConfig, out_dir, device: str | None = None, l
     res_file, img_file = out / 'results.json', out / 'images.safetensors'
     if res_file.is_file() and img_file.is_file():
         res = json.loads(res_file.read_text())
-        if res.get('config') == cfg.to_dict():
+        if res.get('config') == cfg.to_dict() and res.get('code') == code_version():
             log(f'reusing {res_file}')
             return {**res, 'images': load_tensors(img_file)}
     t0 = time.time()
@@ -306,7 +323,7 @@ def sr_experiment(cfg: SRExperimentConfig, out_dir, device: str | None = None, l
     train_sc, val_sc = scenes[:cfg.n_train], scenes[cfg.n_train:]
     log(f'rendered {len(scenes)} scenes at {lo} and {hi} px ({time.time() - t0:.0f}s)')
     work, saved = out / 'work', out / 'models'
-    train_key = {k: v for k, v in cfg.to_dict().items() if k not in _GENERATION_FIELDS}
+    train_key = {k: v for k, v in cfg.to_dict().items() if k not in _GENERATION_FIELDS} | {'code': code_version()}
     if (saved / 'train_config.json').is_file() and json.loads((saved / 'train_config.json').read_text()) == train_key:
         log(f'reusing the trained models in {saved}')                     # only generation settings changed
         toks = {m: load_tokenizer(saved / f'tok_{m}').eval() for m in ('rgb', 'semseg')}
@@ -360,7 +377,7 @@ def sr_experiment(cfg: SRExperimentConfig, out_dir, device: str | None = None, l
     images['pixels_bicubic'] = upsample(images['gt_low'], cfg.factor)
     metrics = {k: image_metrics(images[k], gt_high) for k in ('base_bicubic', 'base_sr', 'gt_low_bicubic', 'gt_low_sr',
                                                               'tokenizer_high', 'pixels_bicubic')}
-    res = dict(config=cfg.to_dict(), metrics=metrics, tokenizer=tok_report, seconds=time.time() - t0,
+    res = dict(config=cfg.to_dict(), code=code_version(), metrics=metrics, tokenizer=tok_report, seconds=time.time() - t0,
                history=dict(base=base_hist, sr=sr_hist))
     out.mkdir(parents=True, exist_ok=True)
     save_tensors(images, img_file)

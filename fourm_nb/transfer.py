@@ -214,7 +214,7 @@ def transfer_experiment(cfg: TransferExperimentConfig, out_dir, device: str | No
     "Pretrain a tiny FourM (or reuse it), fine-tune it and a random copy per task; returns `dict(curves, final, pretrain, seconds)`."
     from fourm_nb.masking import MaskingConfig
     from fourm_nb.scenes import SCENE_CLASSES
-    from fourm_nb.sr import train_fourm_on
+    from fourm_nb.sr import code_version, train_fourm_on
     from fourm_nb.vq.train import train_tokenizer
     from fourm_nb.vq.vqvae import TokenizerConfig, reconstruction_metrics
     for t in cfg.tasks:
@@ -223,7 +223,7 @@ def transfer_experiment(cfg: TransferExperimentConfig, out_dir, device: str | No
     res_file = out / f'results_{hashlib.sha1(json.dumps(cfg.to_dict(), sort_keys=True).encode()).hexdigest()[:12]}.json'
     if res_file.is_file():
         res = json.loads(res_file.read_text())
-        if res.get('config') == cfg.to_dict():
+        if res.get('config') == cfg.to_dict() and res.get('code') == code_version():
             log(f'reusing {res_file}')
             return res
     t0 = time.time()
@@ -233,7 +233,7 @@ def transfer_experiment(cfg: TransferExperimentConfig, out_dir, device: str | No
     val = scene_tensors(cfg.n_val, s, cfg.seed + 2)
     fcfg = pretrain_config(cfg)
     saved = out / 'pretrained'
-    key = {k: v for k, v in cfg.to_dict().items() if k not in _FINETUNE_FIELDS}
+    key = {k: v for k, v in cfg.to_dict().items() if k not in _FINETUNE_FIELDS} | {'code': code_version()}
     if (saved / 'pretrain_config.json').is_file() and json.loads((saved / 'pretrain_config.json').read_text()) == key:
         log(f'reusing the pretrained FourM in {saved}')                   # only fine-tuning settings changed
         model = FourM.from_pretrained(saved)
@@ -264,7 +264,7 @@ def transfer_experiment(cfg: TransferExperimentConfig, out_dir, device: str | No
         with atomic_write(saved / 'pretrain_config.json') as tmp: tmp.write_text(json.dumps(key))
         shutil.rmtree(work, ignore_errors=True)
     curves, final = compare_inits(model, cfg, ft, val, device, log)
-    res = dict(config=cfg.to_dict(), curves=curves, final=final, metrics={t: TASKS[t]['metric'] for t in cfg.tasks},
+    res = dict(config=cfg.to_dict(), code=code_version(), curves=curves, final=final, metrics={t: TASKS[t]['metric'] for t in cfg.tasks},
                pretrain=dict(loss=hist, tokenizer=tok_metrics), seconds=time.time() - t0)
     with atomic_write(res_file) as tmp: tmp.write_text(json.dumps(res, indent=1))
     return res
