@@ -276,6 +276,7 @@ NOTEBOOK_CSS = """
 .nb-output img { max-width: 100%; background: #fff; }
 .nb-meta, .nb-api { font-size: .72rem; color: var(--md-default-fg-color--light); margin-top: -.4em; }
 .md-typeset .nb-output table { font-size: .7rem; }
+.md-grid { max-width: 1440px; }
 """
 
 MATHJAX_CONFIG = """window.MathJax = {
