@@ -2,6 +2,7 @@
 
 Needs the docs extra (`pip install -e ".[docs]"`) and Debian's `chromium`. Builds into _site/, serves it on
 127.0.0.1 (a free port, this process only), and checks that:
+- every image a notebook stores is on its page;
 - the home page and three notebook pages that keep figures load with no console error, page error or failed request;
 - each of them shows at least one figure that decoded (an <img> with naturalWidth > 0), and no broken image;
 - formulas were typeset by MathJax and code blocks have a copy button;
@@ -11,6 +12,7 @@ Screenshots go to _site_shots/ (ignored by git). Prints the build time and the s
 """
 import functools
 import http.server
+import json
 import shutil
 import subprocess
 import sys
@@ -42,6 +44,15 @@ if build.returncode:
 size = sum(f.stat().st_size for f in site.rglob('*') if f.is_file())
 du = subprocess.run(['du', '-sh', str(site)], capture_output=True, text=True).stdout.split()[0]
 print(f'docs build: {build_s:.1f} s, site {du} ({size / 2**20:.1f} MiB, {sum(1 for _ in site.rglob("*.html"))} html files)')
+
+# every figure a notebook keeps is on its page: as many <img> of its outputs as the notebook has stored images
+for nb in sorted((root / 'nbs').glob('*.ipynb')):
+    if nb.stem == 'index': continue
+    cells = json.loads(nb.read_text(encoding='utf-8'))['cells']
+    stored = sum(any(k.startswith('image/') for k in o.get('data', {})) for c in cells for o in c.get('outputs', [])
+                 if not ''.join(c['source']).startswith('#| hide'))
+    shown = (site / nb.stem / 'index.html').read_text(encoding='utf-8').count(f'src="../{nb.stem}_files/')
+    check(shown == stored, f'{nb.stem}: {stored} stored figures, {shown} on the page')
 
 handler = functools.partial(type('Quiet', (http.server.SimpleHTTPRequestHandler,), {'log_message': lambda *a: None}),
                             directory=str(site))
@@ -84,6 +95,7 @@ with sync_playwright() as pw:
         page.screenshot(path=str(shots / f'{name}.png'))
         if decoded:
             page.locator(f'article img[src*="{figure}"]').first.scroll_into_view_if_needed()
+            page.wait_for_timeout(500)       # let the header's title transition finish
             page.screenshot(path=str(shots / f'{name}_figure.png'))
         check(not problems, f'{name}: ' + '; '.join(problems))
         print(f'page {name}: {len(imgs)} images ({len(decoded)} figures decoded)' + (f', {n_math} formulas' if has_math else ''))
@@ -93,6 +105,7 @@ with sync_playwright() as pw:
     page.goto(base + 'api/model/', wait_until='networkidle')
     check(page.locator('[id="fourm_nb.model.FourM"]').count() == 1, 'api/model: no entry with id fourm_nb.model.FourM')
     page.locator('[id="fourm_nb.model.FourM"]').first.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
     page.screenshot(path=str(shots / 'api_model.png'))
     check(not problems, 'api/model: ' + '; '.join(problems))
 

@@ -9,6 +9,7 @@ import argparse
 import ast
 import base64
 import importlib.util
+import io
 import json
 import os
 import re
@@ -16,17 +17,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import textwrap
 import time
+import tokenize
 from configparser import ConfigParser
 from pathlib import Path
 
 import yaml
 
 # %% auto #0
-__all__ = ['NOTEBOOK_BOOST', 'API_BOOST', 'NOTEBOOK_CSS', 'MATHJAX_CONFIG', 'PLAIN_BRACKETS', 'DocsError', 'project_settings',
+__all__ = ['NOTEBOOK_BOOST', 'API_BOOST', 'GRIFFE_NBDEV', 'NOTEBOOK_CSS', 'MATHJAX_CONFIG', 'DocsError', 'project_settings',
            'site_url', 'read_notebook', 'notebook_order', 'module_names', 'exported_names', 'api_symbols', 'api_page',
            'link_code_spans', 'cell_directives', 'fence', 'output_markdown', 'front_matter', 'notebook_markdown',
-           'escape_brackets', 'mathjax_js', 'mkdocs_config', 'write_site_source', 'build_site', 'docs_cli']
+           'docments', 'trailing_comment', 'escape_brackets', 'mathjax_js', 'mkdocs_config', 'write_site_source',
+           'build_site', 'docs_cli']
 
 # %% ../nbs/17_docs.ipynb #9b75c409
 class DocsError(RuntimeError):
@@ -270,6 +274,72 @@ def notebook_markdown(path: str | Path,    # the notebook
     return meta + '\n\n'.join(parts) + '\n'
 
 # %% ../nbs/17_docs.ipynb #02365b5c
+def _tokens(source: str) -> list:
+    try: return list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError): return []
+
+def docments(source: str) -> dict[str, str]:
+    "Argument -> the comment after it, in the source of one function (nbdev's docments); `self`, `*args` are skipped."
+    source = textwrap.dedent(source)
+    try: fn = next(n for n in ast.parse(source).body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    except (SyntaxError, StopIteration): return {}
+    tokens = _tokens(source)
+    comments = {t.start[0]: t.string.lstrip('#').strip() for t in tokens if t.type == tokenize.COMMENT}
+    depth, colon, seen_def = 0, None, False     # colon: the line of the `:` that ends the signature
+    for t in tokens:
+        if t.type == tokenize.NAME and t.string == 'def': seen_def = True
+        elif seen_def and t.type == tokenize.OP:
+            if t.string in ('(', '[', '{'): depth += 1
+            elif t.string in (')', ']', '}'): depth -= 1
+            elif t.string == ':' and depth == 0:
+                colon = t.start[0]
+                break
+    a = fn.args
+    positional = a.posonlyargs + a.args
+    ends = {arg.arg: (default or arg).end_lineno   # an argument ends with its default value
+            for arg, default in [*zip(positional, [None] * (len(positional) - len(a.defaults)) + a.defaults),
+                                 *zip(a.kwonlyargs, a.kw_defaults)] if arg.arg not in ('self', 'cls')}
+    shared = {line for line in ends.values() if list(ends.values()).count(line) > 1}
+    return {name: comments[line] for name, line in ends.items() if line in comments and line != colon and line not in shared}
+
+def trailing_comment(source: str) -> str | None:
+    "The comment at the end of the first line of a statement (a dataclass field, a constant), if any."
+    return next((t.string.lstrip('#').strip() for t in _tokens(textwrap.dedent(source)) if t.type == tokenize.COMMENT and t.start[0] == 1), None)
+
+def escape_brackets(text: str) -> str:
+    "Docstring text with `[` escaped outside code spans, so `[PAD] [UNK]` stays text and never becomes a Markdown link."
+    parts = re.split(r'(`[^`]*`)', text)
+    return ''.join(p if p.startswith('`') else re.sub(r'(?<!\\)\[(?=[^\]\n]*\](?!\())', r'\\[', p) for p in parts)
+
+# %% ../nbs/17_docs.ipynb #bd3e2ec0
+GRIFFE_NBDEV = """# griffe extension used by `fourm_nb docs`: nbdev's comments become docstrings, brackets stay text
+import griffe
+from fourm_nb.docs import docments, escape_brackets, trailing_comment
+
+def _docstring(obj, value, agent):
+    "A docstring parsed like the others (google style)."
+    return griffe.Docstring(value, parent=obj, parser=agent.docstring_parser, parser_options=agent.docstring_options)
+
+class NbdevDocstrings(griffe.Extension):
+    def on_function_instance(self, *, func, agent, **kwargs):
+        args = docments(func.source)
+        old = func.docstring.value if func.docstring else ''
+        if args and 'Args:' not in old:
+            section = 'Args:\\n' + '\\n'.join(f'    {name}: {text}' for name, text in args.items())
+            func.docstring = _docstring(func, (old + '\\n\\n' if old else '') + section, agent)
+        if func.docstring: func.docstring.value = escape_brackets(func.docstring.value)
+
+    def on_attribute_instance(self, *, attr, agent, **kwargs):
+        if attr.docstring is None and (comment := trailing_comment(attr.source)):
+            attr.docstring = _docstring(attr, comment, agent)
+        if attr.docstring: attr.docstring.value = escape_brackets(attr.docstring.value)
+
+    def on_instance(self, *, obj, **kwargs):
+        if obj.docstring and not (obj.is_function or obj.is_attribute):
+            obj.docstring.value = escape_brackets(obj.docstring.value)
+"""
+
+# %% ../nbs/17_docs.ipynb #7369096d
 NOTEBOOK_CSS = """
 .nb-output { border-left: 3px solid var(--md-accent-fg-color); padding-left: .8em; margin: -.4em 0 1.2em; }
 .nb-output pre { margin: .4em 0; }
@@ -283,20 +353,6 @@ MATHJAX_CONFIG = """window.MathJax = {
   tex: {inlineMath: [['\\\\(', '\\\\)']], displayMath: [['\\\\[', '\\\\]']], processEscapes: true, processEnvironments: true},
   options: {ignoreHtmlClass: '.*|', processHtmlClass: 'arithmatex'}
 };
-"""
-
-def escape_brackets(text: str) -> str:
-    "Docstring text with `[` escaped outside code spans, so `[PAD] [UNK]` stays text and never becomes a Markdown link."
-    parts = re.split(r'(`[^`]*`)', text)
-    return ''.join(p if p.startswith('`') else re.sub(r'\[(?=[^\]\n]*\](?!\())', r'\\[', p) for p in parts)
-
-PLAIN_BRACKETS = """# griffe extension: square brackets in docstrings are text ([PAD], [S_k]), not Markdown reference links
-import griffe
-from fourm_nb.docs import escape_brackets
-
-class PlainBrackets(griffe.Extension):
-    def on_instance(self, *, obj, **kwargs):
-        if obj.docstring: obj.docstring.value = escape_brackets(obj.docstring.value)
 """
 
 def mathjax_js() -> Path:
@@ -319,8 +375,9 @@ def mkdocs_config(cfg: dict, nav: list, docs_dir: Path) -> dict:
     options = dict(show_source=True, show_root_heading=False, heading_level=2, members_order='source',
                    filters='public', show_if_no_docstring=True, show_signature_annotations=True,
                    separate_signature=True, show_symbol_type_heading=True, show_symbol_type_toc=True,
-                   docstring_style='google', summary=True, show_labels=False,
-                   extensions=[str(Path(docs_dir).parent / 'griffe_plain_brackets.py')])
+                   docstring_style='google', docstring_options={'warn_missing_types': False},
+                   merge_init_into_class=True, summary=True, show_labels=False,
+                   extensions=[str(Path(docs_dir).parent / 'griffe_nbdev.py')])
     return {
         'site_name': cfg['title'], 'site_description': cfg['description'], 'site_url': site_url(cfg),
         'copyright': f"Copyright {cfg['copyright']}", 'docs_dir': str(docs_dir),
@@ -378,13 +435,13 @@ def write_site_source(dest: str | Path,            # folder for mkdocs.yml and d
     shutil.copyfile(mathjax or mathjax_js(), docs / 'assets' / 'mathjax' / 'tex-svg-full.js')
     (docs / 'assets' / 'mathjax-config.js').write_text(MATHJAX_CONFIG, encoding='utf-8')
     (docs / 'assets' / 'notebook.css').write_text(NOTEBOOK_CSS.lstrip(), encoding='utf-8')
-    (dest / 'griffe_plain_brackets.py').write_text(PLAIN_BRACKETS, encoding='utf-8')
+    (dest / 'griffe_nbdev.py').write_text(GRIFFE_NBDEV, encoding='utf-8')
     nav = [{'Home': 'index.md'}, {'Notebooks': nav_nbs}, {'API reference': nav_api}]
     yml = dest / 'mkdocs.yml'
     yml.write_text(yaml.safe_dump(mkdocs_config(cfg, nav, docs), sort_keys=False, allow_unicode=True), encoding='utf-8')
     return yml
 
-# %% ../nbs/17_docs.ipynb #35e78697
+# %% ../nbs/17_docs.ipynb #87828330
 def _require_docs_tools():
     missing = [m for m in ('mkdocs', 'material', 'mkdocstrings', 'mkdocstrings_handlers.python', 'mathjax')
                if importlib.util.find_spec(m.split('.')[0]) is None or importlib.util.find_spec(m) is None]
