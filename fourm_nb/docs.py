@@ -111,7 +111,7 @@ def api_page(module: str) -> str:
     return 'api/' + '/'.join(module.split('.')[1:]) + '.md'
 
 def link_code_spans(md: str,          # a markdown cell
-                    symbols: dict,    # exported name -> module (`api_symbols`)
+                    symbols: dict,    # exported name -> modules (`api_symbols`)
                     pages: dict,      # notebook name -> page path
                     module: str | None = None,  # the notebook's own module, to settle ambiguous names
                     short_modules: bool = False,  # also link bare module names (`vq.quantizer`) in tables
