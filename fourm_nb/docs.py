@@ -398,7 +398,7 @@ def mkdocs_config(cfg: dict, nav: list, docs_dir: Path) -> dict:
         'nav': nav,
     }
 
-def write_site_source(dest: str | Path,            # folder for mkdocs.yml and docs/ (emptied first)
+def write_site_source(dest: str | Path,            # folder for mkdocs.yml and docs/ (docs/ is emptied first)
                       cfg: dict,                   # `project_settings`
                       mathjax: Path | None = None, # MathJax file to ship; default `mathjax_js()`
                       ) -> Path:
@@ -456,6 +456,8 @@ def build_site(out: str | Path = '_site',            # the site folder, relative
     out = Path(cfg['root'], out).resolve()
     if out.exists() and any(out.iterdir()) and not (out / 'sitemap.xml').exists():
         raise DocsError(f'{out} is not empty and not a previous site build: choose another --out')
+    if source and Path(source).exists() and any(Path(source).iterdir()) and not (Path(source) / 'mkdocs.yml').exists():
+        raise DocsError(f'{Path(source).resolve()} is not empty and not a previous site source: choose another --source')
     _require_docs_tools()
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
