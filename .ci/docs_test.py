@@ -5,7 +5,7 @@ Needs the docs extra (`pip install -e ".[docs]"`) and Debian's `chromium`. Build
 - every image a notebook stores is on its page;
 - the home page and three notebook pages that keep figures load with no console error, page error or failed request;
 - each of them shows at least one figure that decoded (an <img> with naturalWidth > 0), and no broken image;
-- formulas were typeset by MathJax and code blocks have a copy button;
+- formulas were typeset by MathJax, and a code block's copy button puts its code on the clipboard;
 - each notebook page links to its module's API page, and that page has the entry the notebook links to;
 - searching for "FourM" lists the notebook that defines it (09_model) first.
 Screenshots go to _site_shots/ (ignored by git). Prints the build time and the site size; exits 1 on any failure.
@@ -20,7 +20,8 @@ import threading
 import time
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+try: from playwright.sync_api import sync_playwright
+except ImportError: sys.exit('docs test: playwright is missing: pip install -e ".[docs]"')
 
 root = Path(__file__).resolve().parent.parent
 site, shots = root / '_site', root / '_site_shots'
@@ -62,70 +63,73 @@ base = f'http://127.0.0.1:{server.server_address[1]}/'
 if shots.exists(): shutil.rmtree(shots)
 shots.mkdir()
 chromium = shutil.which('chromium') or '/usr/bin/chromium'
+if not Path(chromium).exists(): sys.exit('docs test: no chromium: apt-get install -y chromium (Debian)')
 
-with sync_playwright() as pw:
-    browser = pw.chromium.launch(executable_path=chromium, args=['--no-sandbox'])
-    page = browser.new_page(viewport={'width': 1280, 'height': 900})
-    problems = []
-    page.on('console', lambda m: m.type == 'error' and problems.append(f'console error: {m.text}'))
-    page.on('pageerror', lambda e: problems.append(f'page error: {e}'))
-    page.on('requestfailed', lambda r: problems.append(f'request failed: {r.url} ({r.failure})'))
-    page.on('response', lambda r: r.status >= 400 and problems.append(f'HTTP {r.status}: {r.url}'))
+def check_page(page, path, figure, api, entry, has_math):
+    name = path.strip('/') or 'home'
+    page.goto(base + path, wait_until='networkidle')
+    n_math = 0
+    if has_math:   # MathJax typesets after load
+        page.wait_for_function('window.MathJax && MathJax.startup && MathJax.startup.promise', timeout=20000)
+        page.evaluate('MathJax.startup.promise')
+        n_math = page.locator('mjx-container').count()
+        check(n_math > 0, f'{name}: no formula typeset by MathJax')
+        check(page.locator('[data-mjx-error], mjx-merror').count() == 0, f'{name}: MathJax reports a TeX error')
+    imgs = page.eval_on_selector_all('article img', 'els => els.map(e => [e.getAttribute("src"), e.complete ? e.naturalWidth : 0])')
+    decoded = [src for src, w in imgs if w > 0 and figure in src]
+    check(decoded, f'{name}: no decoded figure matching {figure!r} among {imgs}')
+    check(all(w > 0 for _, w in imgs), f'{name}: broken images {[s for s, w in imgs if not w]}')
+    copy = page.locator('article button[data-md-type="copy"]')
+    if check(copy.count() > 0, f'{name}: code blocks have no copy button'):   # the first one copies its block
+        copy.first.click()
+        block = page.locator(copy.first.get_attribute('data-clipboard-target')).first.inner_text()
+        check(page.evaluate('navigator.clipboard.readText()').strip() == block.strip(), f'{name}: the copy button copies something else')
+    if api: check(page.locator(f'a[href$="{api}"]').count() > 0, f'{name}: no link to its API page {api}')
+    if entry: check(page.locator(f'a[href*="#{entry}"]').count() > 0, f'{name}: no link to the API entry {entry}')
+    page.screenshot(path=str(shots / f'{name}.png'))
+    if decoded:
+        page.locator(f'article img[src*="{figure}"]').first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)       # let the header's title transition finish
+        page.screenshot(path=str(shots / f'{name}_figure.png'))
+    print(f'page {name}: {len(imgs)} images ({len(decoded)} figures decoded)' + (f', {n_math} formulas' if has_math else ''))
 
-    for path, figure, api, entry, has_math in PAGES:
-        name = path.strip('/') or 'home'
-        problems.clear()
-        page.goto(base + path, wait_until='networkidle')
-        if has_math:   # MathJax typesets after load
-            page.wait_for_function('window.MathJax && MathJax.startup && MathJax.startup.promise', timeout=20000)
-            page.evaluate('MathJax.startup.promise')
-            n_math = page.locator('mjx-container').count()
-            check(n_math > 0, f'{name}: no formula typeset by MathJax')
-            check(page.locator('[data-mjx-error], mjx-merror').count() == 0, f'{name}: MathJax reports a TeX error')
-        imgs = page.eval_on_selector_all('article img', 'els => els.map(e => [e.getAttribute("src"), e.complete ? e.naturalWidth : 0])')
-        decoded = [src for src, w in imgs if w > 0 and figure in src]
-        check(decoded, f'{name}: no decoded figure matching {figure!r} among {imgs}')
-        check(all(w > 0 for _, w in imgs), f'{name}: broken images {[s for s, w in imgs if not w]}')
-        check(page.locator('article pre .md-clipboard, article .md-code__button').count() > 0 or
-              page.locator('.md-clipboard').count() > 0, f'{name}: code blocks have no copy button')
-        if api:
-            check(page.locator(f'a[href$="{api}"]').count() > 0, f'{name}: no link to its API page {api}')
-        if entry:
-            check(page.locator(f'a[href*="#{entry}"]').count() > 0, f'{name}: no link to the API entry {entry}')
-        page.screenshot(path=str(shots / f'{name}.png'))
-        if decoded:
-            page.locator(f'article img[src*="{figure}"]').first.scroll_into_view_if_needed()
-            page.wait_for_timeout(500)       # let the header's title transition finish
-            page.screenshot(path=str(shots / f'{name}_figure.png'))
-        check(not problems, f'{name}: ' + '; '.join(problems))
-        print(f'page {name}: {len(imgs)} images ({len(decoded)} figures decoded)' + (f', {n_math} formulas' if has_math else ''))
-
-    # the API entry a notebook links to exists, with its signature
-    problems.clear()
+def check_api(page):
+    "The API entry that 09_model links to exists."
     page.goto(base + 'api/model/', wait_until='networkidle')
     check(page.locator('[id="fourm_nb.model.FourM"]').count() == 1, 'api/model: no entry with id fourm_nb.model.FourM')
     page.locator('[id="fourm_nb.model.FourM"]').first.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
     page.screenshot(path=str(shots / 'api_model.png'))
-    check(not problems, 'api/model: ' + '; '.join(problems))
 
-    # full-text search: "FourM" must find the notebook that defines it
-    problems.clear()
+def check_search(page):
+    "Full-text search: 'FourM' lists the notebook that defines it first."
     page.goto(base, wait_until='networkidle')
     page.locator('input.md-search__input').click()      # the header's search box (1280 px wide: always shown)
     page.keyboard.type('FourM')
-    try:
-        page.wait_for_selector('.md-search-result__item', timeout=20000)
-        links = page.eval_on_selector_all('.md-search-result__item a', 'els => els.map(e => e.href)')
-    except Exception as e:
-        links = []
-        check(False, f'search: no results for "FourM" ({e.__class__.__name__})')
+    page.wait_for_selector('.md-search-result__item', timeout=20000)
     page.screenshot(path=str(shots / 'search_FourM.png'))
-
-    check(not problems, 'search: ' + '; '.join(problems))
+    links = page.eval_on_selector_all('.md-search-result__item a', 'els => els.map(e => e.href)')
     found = list(dict.fromkeys(href.split('?')[0] for href in links))      # result pages, best first
     print(f'search "FourM": {len(found)} pages, best first: ' + ', '.join(h.removeprefix(base) or '/' for h in found[:8]))
     check(found and found[0] == base + '09_model/', f'search "FourM": the first result is not 09_model but {found[:5]}')
+
+with sync_playwright() as pw:
+    browser = pw.chromium.launch(executable_path=chromium, args=['--no-sandbox'])
+    context = browser.new_context(viewport={'width': 1280, 'height': 900})
+    context.grant_permissions(['clipboard-read', 'clipboard-write'])
+    page = context.new_page()
+    problems = []
+    page.on('console', lambda m: m.type == 'error' and problems.append(f'console error: {m.text}'))
+    page.on('pageerror', lambda e: problems.append(f'page error: {e}'))
+    page.on('requestfailed', lambda r: problems.append(f'request failed: {r.url} ({r.failure})'))
+    page.on('response', lambda r: r.status >= 400 and problems.append(f'HTTP {r.status}: {r.url}'))
+    steps = [(p[0].strip('/') or 'home', functools.partial(check_page, page, *p)) for p in PAGES]
+    steps += [('api/model', functools.partial(check_api, page)), ('search', functools.partial(check_search, page))]
+    for name, step in steps:
+        problems.clear()
+        try: step()
+        except Exception as e: check(False, f'{name}: {type(e).__name__}: {str(e).splitlines()[0]}')
+        check(not problems, f'{name}: ' + '; '.join(problems))
     browser.close()
 server.shutdown()
 
