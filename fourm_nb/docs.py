@@ -347,6 +347,7 @@ NOTEBOOK_CSS = """
 .nb-meta, .nb-api { font-size: .72rem; color: var(--md-default-fg-color--light); margin-top: -.4em; }
 .md-typeset .nb-output table { font-size: .7rem; }
 .md-grid { max-width: 1440px; }
+.md-search-result .md-tags { display: none !important; }   /* the exported names rank results; listing them is noise */
 """
 
 MATHJAX_CONFIG = """window.MathJax = {
