@@ -12,6 +12,8 @@ requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
 # settings.ini separates requirements by spaces, so pins with commas are written without spaces there
 dev_requirements = [r for r in dev_requirements if r]
+# the documentation website (`fourm_nb docs`) and its browser test: pip install -e ".[docs]"
+docs_requirements = cfg.get('docs_requirements', '').split()
 console_scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -38,7 +40,7 @@ setuptools.setup(
     package_data={cfg['lib_name']: ['configs/*.yaml', 'configs/**/*.yaml']},
     python_requires='>=' + cfg['min_python'],
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'dev': dev_requirements, 'docs': docs_requirements},
     entry_points={
         'console_scripts': console_scripts,
         'nbdev': [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"],
