@@ -1,7 +1,10 @@
-"""Check the demo's metrics.json: every task is present with finite numbers, and print model vs baseline.
+"""Check the demo's metrics.json: every task is present with finite numbers, and print model vs its references.
 
-`--strict` also fails when a task does not beat its trivial baseline. The comparison is recomputed here from the two
-numbers and the metric's direction, not read from the file's flag.
+`--strict` also fails when a task does not beat its trivial baseline, or its informative reference
+`shuffled_predictions` (the model's own outputs scored against another scene: what it gets without looking at its
+input). Every task must carry that reference. The comparisons are recomputed here from the numbers and the metric's
+direction, not read from the file's flags. The other references (an unrelated real scene, the tokenizer ceiling) are
+printed.
 """
 import argparse
 import json
@@ -13,7 +16,7 @@ TASKS = ('rgb->depth', 'rgb->normal', 'rgb->semseg', 'rgb->det', 'rgb->caption',
 
 p = argparse.ArgumentParser()
 p.add_argument('metrics')
-p.add_argument('--strict', action='store_true', help='fail when a task does not beat its baseline')
+p.add_argument('--strict', action='store_true', help='fail when a task does not beat its baseline and its shuffled reference')
 args = p.parse_args()
 path = Path(args.metrics)
 if not path.is_file(): sys.exit(f'check_demo: {path} does not exist: the demo wrote no metrics')
@@ -23,12 +26,14 @@ missing = [t for t in TASKS if t not in tasks]
 if missing: sys.exit(f'check_demo: {path} lacks tasks {missing}')
 behind = []
 for name, t in tasks.items():
-    model, base, higher = float(t['model']), float(t['baseline']), bool(t['higher_is_better'])
-    if not (math.isfinite(model) and math.isfinite(base)): sys.exit(f'check_demo: task {name!r} has a non-finite score: {t}')
-    ok = model > base if higher else model < base
+    if 'shuffled_predictions' not in t: sys.exit(f'check_demo: task {name!r} lacks its informative reference shuffled_predictions')
+    model, base, shuf, higher = float(t['model']), float(t['baseline']), float(t['shuffled_predictions']), bool(t['higher_is_better'])
+    if not all(map(math.isfinite, (model, base, shuf))): sys.exit(f'check_demo: task {name!r} has a non-finite score: {t}')
+    better = (lambda a, b: a > b) if higher else (lambda a, b: a < b)
+    ok = better(model, base) and better(model, shuf)
     refs = '  '.join(f'{k} {float(t[k]):.4f}' for k in ('shuffled_predictions', 'unrelated_scene', 'single_sample', 'tokenizer_oracle') if k in t)
     print(f"{'beats   ' if ok else 'BEHIND  '} {name:<22} {t['metric']:<32} model {model:9.4f}  baseline {base:9.4f}  {refs}".rstrip())
     if not ok: behind.append(name)
-print(f'demo tasks beating their trivial baseline: {len(tasks) - len(behind)} of {len(tasks)}'
+print(f'demo tasks beating their trivial baseline and shuffled reference: {len(tasks) - len(behind)} of {len(tasks)}'
       + (f' (behind: {", ".join(behind)})' if behind else ''))
 sys.exit(1 if (behind and args.strict) else 0)

@@ -404,6 +404,14 @@ def stage_generate(tmp: Path, ctx: dict):
     tasks['rgb->det']['shuffled_predictions'] = box_ap50([det_boxes[(i + 1) % n] for i in range(n)], [g['det'] for g in gts])
     task('rgb->caption', 'object recall', [object_recall(c, g['caption']) for c, g in zip(cap_text, gts)],
          [object_recall('', g['caption']) for g in gts], True)
+    # the same outputs scored against the next scene: what the model gets without looking at its input
+    nxt = lambda i: (i + 1) % n
+    tasks['rgb->depth']['shuffled_predictions'] = float(np.mean([depth_abs_rel(dec['depth'][nxt(i)], g['depth']) for i, g in enumerate(gts)]))
+    tasks['rgb->normal']['shuffled_predictions'] = float(np.mean([normal_angle_errors(dec['normal'][nxt(i)], g['normal'])['mean'] for i, g in enumerate(gts)]))
+    tasks['rgb->semseg']['shuffled_predictions'] = float(np.mean([semseg_miou(dec['semseg'][nxt(i)], g['semseg'], len(SCENE_CLASSES)) for i, g in enumerate(gts)]))
+    tasks['rgb->caption']['shuffled_predictions'] = float(np.mean([object_recall(cap_text[nxt(i)], g['caption']) for i, g in enumerate(gts)]))
+    # and a real caption of an unrelated scene (ground truth of the next one), the prior of a perfect captioner
+    tasks['rgb->caption']['unrelated_scene'] = float(np.mean([object_recall(gts[nxt(i)]['caption'], g['caption']) for i, g in enumerate(gts)]))
 
     # caption -> CLIP -> RGB
     cap = _text_entry(torch.nn.utils.rnn.pad_sequence([it['caption'] for it in items], batch_first=True), infos['caption'], tids)
@@ -415,6 +423,8 @@ def stage_generate(tmp: Path, ctx: dict):
     # a harder reference than the mean image: a real scene that ignores the caption (the next held-out one)
     tasks['caption->clip->rgb']['unrelated_scene'] = float(np.mean([colour_f1(gts[(i + 1) % n]['rgb'].numpy(), g['caption'])
                                                                     for i, g in enumerate(gts)]))
+    tasks['caption->clip->rgb']['shuffled_predictions'] = float(np.mean([colour_f1(t2i[(i + 1) % n].numpy(), g['caption'])
+                                                                         for i, g in enumerate(gts)]))
 
     # in-painting the centre of the RGB tokens
     grid = infos[f'tok_rgb@{s}'].grid
@@ -428,6 +438,7 @@ def stage_generate(tmp: Path, ctx: dict):
          [box_mse(posterior_mean[i], g['rgb']) for i, g in enumerate(gts)], [box_mse(mean_rgb, g['rgb']) for g in gts], False,
          [box_mse(oracle['rgb'][i].clamp(0, 1), g['rgb']) for i, g in enumerate(gts)])
     tasks['rgb inpainting']['single_sample'] = float(np.mean([box_mse(filled[i], g['rgb']) for i, g in enumerate(gts)]))
+    tasks['rgb inpainting']['shuffled_predictions'] = float(np.mean([box_mse(posterior_mean[(i + 1) % n], g['rgb']) for i, g in enumerate(gts)]))
     for t in tasks.values(): t['beats_baseline'] = t['model'] > t['baseline'] if t['higher_is_better'] else t['model'] < t['baseline']
 
     from fourm_nb.core import save_tensors
