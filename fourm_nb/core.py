@@ -23,8 +23,8 @@ import torch
 import yaml
 
 # %% auto #0
-__all__ = ['HIDDEN', 'KINDS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'MODALITIES', 'UserError', 'DataError', 'check_range',
-           'check_finite', 'ModalityInfo', 'UnknownModalityError', 'split_name', 'get_modality',
+__all__ = ['HIDDEN', 'KINDS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'MODALITIES', 'UserError', 'DataError', 'NonFiniteLossError',
+           'check_range', 'check_finite', 'ModalityInfo', 'UnknownModalityError', 'split_name', 'get_modality',
            'check_modality_tensor', 'ConfigError', 'safe_load_yaml', 'Config', 'current_umask', 'atomic_write',
            'check_separate', 'check_writable_dir', 'read_json', 'CheckpointError', 'tensors_sha256', 'file_sha256',
            'save_tensors', 'tensors_metadata', 'load_tensors', 'load_state_dict_strict', 'latest_checkpoint',
@@ -40,6 +40,9 @@ class UserError(Exception):
 
 class DataError(UserError, ValueError):
     "A tensor or file whose values break its modality's contract (shape, dtype, range, NaN/inf)."
+
+class NonFiniteLossError(UserError, RuntimeError):
+    "The loss or gradient of a training run became NaN/inf; training stopped without applying the step."
 
 def check_range(name: str, value, lo=None, hi=None, what: str = '') -> None:
     "Raise `UserError` naming `name` unless `lo <= value <= hi` (bounds optional)."

@@ -19,7 +19,7 @@ import numpy as np
 import torch
 from PIL import Image, ImageOps
 
-from .core import DataError, atomic_write, check_finite, folder_sha256
+from .core import DataError, UnknownModalityError, atomic_write, check_finite, folder_sha256
 
 # %% auto #0
 __all__ = ['SCENE_CLASSES', 'SHAPES', 'COLORS', 'SIZES', 'MATERIALS', 'FLOOR_COLOR', 'AMBIENT', 'DIFFUSE', 'SCENE_LAYOUTS',
@@ -424,9 +424,9 @@ def read_manifest(root) -> dict:
     path = Path(root) / 'manifest.json'
     if not path.is_file(): raise FileNotFoundError(f'{root}: not a dataset folder (no manifest.json)')
     try: m = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f'{path}: malformed manifest ({e})') from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise DataError(f'{path}: malformed manifest ({e})') from None
     missing = [k for k in ('kind', 'n', 'modalities') if k not in m] if isinstance(m, dict) else ['(not a JSON object)']
-    if missing: raise ValueError(f'{path}: manifest lacks {missing}')
+    if missing: raise DataError(f'{path}: manifest lacks {missing}')
     return m
 
 def _write_manifest(root: Path, manifest: dict):
@@ -533,11 +533,11 @@ class SceneDataset(torch.utils.data.Dataset):
         self.root = Path(root)
         self.manifest = read_manifest(self.root)
         if self.manifest.get('complete') is False and self.manifest['kind'] in ('scenes', 'images'):
-            raise ValueError(f'{self.root}: incomplete dataset (writing was interrupted); run the writer again')
+            raise DataError(f'{self.root}: incomplete dataset (writing was interrupted); run the writer again')
         have = list(self.manifest['modalities'])
         self.modalities = have if modalities is None else list(modalities)
         bad = [m for m in self.modalities if m not in have]
-        if bad: raise KeyError(f'{self.root}: modalities {bad} are not in this dataset; it has {have}')
+        if bad: raise UnknownModalityError(f'{self.root}: modalities {bad} are not in this dataset; it has {have}')
         self.classes = self.manifest.get('classes')
     def __len__(self): return int(self.manifest['n'])
     def __getitem__(self, i: int) -> dict:
