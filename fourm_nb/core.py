@@ -26,10 +26,10 @@ import yaml
 __all__ = ['HIDDEN', 'KINDS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'MODALITIES', 'UserError', 'DataError', 'NonFiniteLossError',
            'check_range', 'check_finite', 'ModalityInfo', 'UnknownModalityError', 'split_name', 'get_modality',
            'check_modality_tensor', 'ConfigError', 'safe_load_yaml', 'Config', 'current_umask', 'atomic_write',
-           'check_separate', 'check_writable_dir', 'read_json', 'CheckpointError', 'tensors_sha256', 'file_sha256',
-           'save_tensors', 'tensors_metadata', 'load_tensors', 'load_state_dict_strict', 'latest_checkpoint',
-           'checkpoint_candidates', 'load_newest_checkpoint', 'folder_sha256', 'write_sha256_list', 'verify_path',
-           'set_seed', 'get_device']
+           'check_separate', 'check_writable_dir', 'read_json', 'CheckpointError', 'ResumeMismatchError',
+           'tensors_sha256', 'file_sha256', 'save_tensors', 'tensors_metadata', 'load_tensors',
+           'load_state_dict_strict', 'latest_checkpoint', 'checkpoint_candidates', 'load_newest_checkpoint',
+           'folder_sha256', 'write_sha256_list', 'verify_path', 'set_seed', 'get_device']
 
 # %% ../nbs/00_core.ipynb #965320ae
 HIDDEN = True  # value of `input_mask`/`target_mask` for a token that is NOT used as input/target (ml-4m convention)
@@ -352,6 +352,9 @@ from safetensors.torch import load_file, save_file
 class CheckpointError(UserError, RuntimeError):
     "A checkpoint that is missing, corrupt, or does not match the model it is loaded into."
 
+class ResumeMismatchError(CheckpointError):
+    "A checkpoint that loads but belongs to another run (config, data, processes): an older one would not help."
+
 def tensors_sha256(tensors: dict[str, torch.Tensor]) -> str:
     "sha256 of names, dtypes, shapes and bytes of `tensors` (in name order): the content hash of a weight file."
     h = hashlib.sha256()
@@ -427,7 +430,8 @@ def load_newest_checkpoint(out_dir, load: typing.Callable, log: typing.Callable 
         log(f'{ptr} names {ptr.read_text().strip()!r}, which does not exist; looking for the newest checkpoint that loads')
     for ck in cands:
         try: return ck, load(ck)
-        except (UserError, OSError, ValueError, KeyError, TypeError, RuntimeError) as e:
+        except ResumeMismatchError: raise
+        except Exception as e:                                   # whatever a broken file raises (json, safetensors, pickle...)
             msg = str(e).splitlines()[0] if str(e) else type(e).__name__
             skipped.append(f'{ck.name}: {msg}')
             log(f'skipping checkpoint {ck}: {msg}')
