@@ -329,13 +329,17 @@ def check_separate(src, dst, src_name: str = '--data', dst_name: str = '--out') 
                         f'write the output to a folder of its own')
 
 def check_writable_dir(path, name: str = '--out') -> Path:
-    "Create folder `path` if needed and prove a file can be written there; `UserError` naming it otherwise."
+    "Prove a file can be written in folder `path` (folders it had to create for the test are removed again); `UserError` otherwise."
     p = Path(path)
     if p.exists() and not p.is_dir(): raise UserError(f'{name} {p} exists and is not a folder')
+    made = [q for q in [p, *p.parents] if not q.exists()]
     try:
         p.mkdir(parents=True, exist_ok=True)
         fd, t = tempfile.mkstemp(dir=p, prefix='.write_test_'); os.close(fd); os.unlink(t)
     except OSError as e: raise UserError(f'{name} {p} cannot be written ({e.strerror or e}); choose another folder') from None
+    finally:
+        for q in made:
+            with contextlib.suppress(OSError): q.rmdir()
     return p
 
 def read_json(path, what: str = 'file'):
