@@ -415,7 +415,8 @@ def text_tokenizer_for(data, out_dir, path=None, vocab_size: int = 30000) -> Tex
     if saved.is_file(): return TextTokenizer.load(saved)
     info = dataset_info(data)
     texts = [load_raw(data, 'caption', i) for i in info['ids']] if (Path(data) / 'caption').is_dir() else []
-    tt = train_text_tokenizer(texts, vocab_size=vocab_size, class_names=info.get('classes', []))
+    try: tt = train_text_tokenizer(texts, vocab_size=vocab_size, class_names=info.get('classes', []))
+    except ValueError as e: raise UserError(f'--vocab-size {vocab_size}: {e}') from None
     tt.save(saved)
     return tt
 

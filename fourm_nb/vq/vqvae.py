@@ -368,8 +368,9 @@ def build_tokenizer(cfg: TokenizerConfig) -> nn.Module:
     return tokenizer_class(cfg.decoder_type)(cfg)
 
 def load_tokenizer(path, device='cpu') -> nn.Module:
-    "Load a tokenizer folder (config.yaml + model.safetensors) written by `save_pretrained`."
+    "Load a tokenizer folder (config.yaml + model.safetensors) written by `save_pretrained`, or the `--out` folder of `fourm_nb train-tokenizer`."
     path = Path(path)
+    if not (path / 'config.yaml').is_file() and (path / 'model' / 'config.yaml').is_file(): path = path / 'model'   # a train-tokenizer --out
     cfg_file = path / 'config.yaml'
     if not path.is_dir(): raise UserError(f'tokenizer folder not found: {path}')
     if not cfg_file.is_file(): raise UserError(f'{path} is not a tokenizer folder (no config.yaml; expected the model/ folder of `fourm_nb train-tokenizer --out`)')
