@@ -66,12 +66,17 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as e:
         print(e, file=sys.stderr)
         return 2
+    old = os.environ.get('FOURM_NB_DEBUG')
+    if debug: os.environ['FOURM_NB_DEBUG'] = '1'                 # stages that print their own errors re-raise them
     try: return int(command(argv[1:]) or 0)
     except USER_ERRORS as e:
         if debug: raise
         msg = ' '.join(str(e).split()) or type(e).__name__
         print(f'fourm_nb {argv[0]}: error: {msg}', file=sys.stderr)
         return 2
+    finally:
+        if old is None: os.environ.pop('FOURM_NB_DEBUG', None)
+        else: os.environ['FOURM_NB_DEBUG'] = old
 
 # %% ../nbs/90_cli.ipynb #b8066de5
 def verify_cli(argv: list[str] | None = None) -> int:

@@ -568,8 +568,9 @@ def pseudo_label_cli(argv: list[str] | None = None) -> int:
         stats = pseudo_label_folder(args.images, args.out, labellers, args.batch_size, args.skip_bad, not args.no_progress,
                                     size=args.size or None)
     except UserError as e:
+        if os.environ.get('FOURM_NB_DEBUG') == '1': raise
         print(f'fourm_nb pseudo-label: error: {e}', file=sys.stderr)
-        return 1
+        return 2
     print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in stats.items()}))
     return 0
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import sys
 import textwrap
@@ -652,8 +653,9 @@ def scenes_cli(argv: list[str] | None = None) -> int:
         else: out = write_scenes(a.out, n=a.n, size=a.size, seed=a.seed, overwrite=a.overwrite, workers=a.workers, progress=True,
                                  layout=a.layout)
     except (ValueError, FileExistsError, FileNotFoundError, KeyError) as e:
+        if os.environ.get('FOURM_NB_DEBUG') == '1': raise
         print(f'fourm_nb scenes: error: {e}', file=sys.stderr)
-        return 1
+        return 2
     m = read_manifest(out)
     print(f"wrote {m['n']} {m['kind']} samples ({', '.join(m['modalities'])}) at {m['size']} px to {out}")
     return 0

@@ -498,6 +498,7 @@ def build_data(cfg: TrainConfig, modalities: list[str]) -> tuple:
     "`(train_dataset, eval_dataset | None)` from the token shards of `cfg` (`eval_data`, or the last `eval_samples`)."
     from fourm_nb.data import TokenShardDataset
     if not cfg.data: raise ConfigError('TrainConfig.data is empty: give the folder of token shards (`fourm_nb pretokenize --out ...`)')
+    core.check_separate(cfg.data, cfg.out_dir, 'data', 'out_dir')
     ds = TokenShardDataset(cfg.data, modalities=modalities)
     ev = None
     if cfg.eval_data: ev = TokenShardDataset(cfg.eval_data, modalities=modalities)

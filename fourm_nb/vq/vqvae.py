@@ -385,6 +385,8 @@ def load_tokenizer(path, device='cpu') -> nn.Module:
         if saved.get('sha256') != tok.card()['sha256']:
             raise CheckpointError(f'{path}: config.yaml + model.safetensors do not match the tokenizer recorded in {card.name} '
                                   '(a file was replaced or edited); re-train or restore the folder')
+    bad = [k for k, v in tok.state_dict().items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise CheckpointError(f'{path}: tokenizer weight {bad[0]!r} holds NaN/inf (its training diverged); re-train it')
     tok.source_path = str(path)
     return tok
 
