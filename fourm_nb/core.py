@@ -323,10 +323,10 @@ def atomic_write(path, suffix: str | None = None):
 def check_separate(src, dst, src_name: str = '--data', dst_name: str = '--out') -> None:
     "Raise `UserError` if folders `src` and `dst` are the same or one lies inside the other."
     a, b = Path(src).resolve(), Path(dst).resolve()
-    if a == b or a in b.parents or b in a.parents:
-        rel = 'the same folder' if a == b else ('inside ' + dst_name if b in a.parents else 'inside ' + src_name)
-        raise UserError(f'{dst_name} {dst} and {src_name} {src} overlap ({src_name if b in a.parents else dst_name} is {rel}); '
-                        f'write the output to a folder of its own')
+    if a == b: raise UserError(f'{dst_name} {dst} and {src_name} {src} are the same folder; write the output to a folder of its own')
+    if a in b.parents or b in a.parents:
+        inner, outer = (src_name, dst_name) if b in a.parents else (dst_name, src_name)
+        raise UserError(f'{dst_name} {dst} and {src_name} {src} overlap ({inner} is inside {outer}); write the output to a folder of its own')
 
 def check_writable_dir(path, name: str = '--out') -> Path:
     "Prove a file can be written in folder `path` (folders it had to create for the test are removed again); `UserError` otherwise."

@@ -257,6 +257,11 @@ def train_tokenizer_cli(argv: list[str] | None = None) -> int:
                      ('num_workers', 0), ('num_classes', 0), ('c_replace', 0)):
         check_range('--' + name.replace('_', '-'), getattr(a, name), lo)
     if not a.lr > 0: raise UserError(f'--lr must be > 0, got {a.lr}')
+    if not a.config:
+        check_range('--codebook-size', a.codebook_size, 2); check_range('--patch-size', a.patch_size, 1)
+        check_range('--dim', a.dim, 1); check_range('--depth', a.depth, 1)
+        res = core.get_modality(a.modality).image_size
+        if res % a.patch_size: raise UserError(f'--patch-size {a.patch_size} does not divide the {res}-px images of --modality {a.modality}')
     check_separate(a.data, a.out)
     if a.config: cfg = TokenizerConfig.load(a.config)
     else:
