@@ -314,6 +314,9 @@ def _publish_final(checkpoint: Path, out_dir: Path):
 def _load_checkpoint(acc, cfg: TrainConfig, ck: Path, provenance: dict | None) -> dict:
     "Load checkpoint `ck` into the prepared objects of `acc` after checking it belongs to this run; its trainer state."
     if not (ck / 'trainer.json').is_file(): raise CheckpointError(f'{ck} is not a checkpoint folder (no trainer.json)')
+    if (ck / 'sha256.json').is_file():
+        _, bad = core.verify_path(ck / 'sha256.json')
+        if bad: raise CheckpointError(f'{ck} is damaged: {bad[0]}' + (f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''))
     check_resume_config(TrainConfig.load(ck / 'train_config.yaml'), cfg, source=str(ck))
     saved = json.loads((ck / 'trainer.json').read_text())
     if not isinstance(saved, dict) or not {'step', 'tokens_seen', 'history', 'evals', 'num_processes'} <= set(saved):
