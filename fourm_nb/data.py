@@ -242,7 +242,7 @@ def pretokenize(dataset_root,                       # labelled dataset folder (s
     info = dataset_info(root)
     ids = info['ids'][:limit] if limit is not None else info['ids']
     if not ids: raise UserError(f'dataset {root} has no samples')
-    dataset = dict(path=str(root.resolve()), manifest_sha256=file_sha256(root / 'manifest.json') if (root / 'manifest.json').is_file() else None)
+    dataset = dict(manifest_sha256=file_sha256(root / 'manifest.json') if (root / 'manifest.json').is_file() else None)   # not the path: folders move
     for tok in tokenizers.values():
         if isinstance(tok, torch.nn.Module): tok.to(device).eval()
     sequences = [s for s in sequences if text_tokenizer is not None]
