@@ -93,6 +93,7 @@ def save_checkpoint(out_dir, step: int, model: nn.Module, opt: torch.optim.Optim
     tensors, meta = optimizer_to_tensors(opt)
     save_tensors({**tensors, **_rng_tensors()}, tmp / 'optimizer.safetensors', metadata=meta)
     (tmp / 'trainer_state.json').write_text(json.dumps({'step': step, 'history': history}))
+    core.write_sha256_list(tmp, sorted(str(p.relative_to(tmp)) for p in tmp.rglob('*') if p.is_file()))   # for `fourm_nb verify`
     if final.exists(): shutil.rmtree(final)
     os.replace(tmp, final)
     with atomic_write(ck / 'latest') as t: t.write_text(final.name)
@@ -106,6 +107,9 @@ def latest_checkpoint(out_dir) -> Path | None:
 def load_checkpoint(path, model: nn.Module, opt: torch.optim.Optimizer) -> dict:
     "Restore model and optimizer from a checkpoint folder; returns the trainer state (step, history, rng)."
     path = Path(path)
+    if (path / 'sha256.json').is_file():
+        _, bad = core.verify_path(path / 'sha256.json')
+        if bad: raise CheckpointError(f'{path} is damaged: {bad[0]}')
     cfg = getattr(model, 'cfg', None)
     if cfg is not None and (path / 'config.yaml').is_file():
         saved = type(cfg).load(path / 'config.yaml')
