@@ -5,11 +5,15 @@
 # %% ../nbs/90_cli.ipynb #dc349e22
 from __future__ import annotations
 
+import argparse
 import importlib
+import os
 import sys
 
+from .core import UserError, verify_path
+
 # %% auto #0
-__all__ = ['COMMANDS', 'CommandError', 'resolve_command', 'main']
+__all__ = ['COMMANDS', 'USER_ERRORS', 'CommandError', 'resolve_command', 'main', 'verify_cli']
 
 # %% ../nbs/90_cli.ipynb #e20cf058
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -22,6 +26,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'generate':        ('fourm_nb.generate:generate_cli',           'any-to-any generation with a trained FourM'),
     'check-ml4m':      ('fourm_nb.ml4m:check_ml4m_cli',             'compare against outputs of the official implementation'),
     'bench':           ('fourm_nb.bench:bench_cli',                 'speed and memory benchmarks, written as JSON'),
+    'verify':          ('fourm_nb.cli:verify_cli',                  're-check the checksums of a dataset, shard folder or checkpoint'),
     'docs':            ('fourm_nb.docs:docs_cli',                   'build the documentation website from the notebooks'),
 }
 
@@ -29,7 +34,8 @@ def _usage() -> str:
     width = max(map(len, COMMANDS))
     lines = ['usage: fourm_nb <command> [options]', '', 'commands:']
     lines += [f'  {name:<{width}}  {help}' for name, (_, help) in COMMANDS.items()]
-    lines += ['', "run 'fourm_nb <command> --help' for the options of one command"]
+    lines += ['', "run 'fourm_nb <command> --help' for the options of one command;",
+              "add --debug to see the traceback behind an error message"]
     return '\n'.join(lines)
 
 class CommandError(ValueError):
@@ -46,9 +52,14 @@ def resolve_command(name: str):
         raise
     return getattr(mod, func)
 
+# Errors that are the user's to fix: the message names the culprit, a traceback would only hide it.
+USER_ERRORS = (UserError, FileNotFoundError, FileExistsError, PermissionError, NotADirectoryError, IsADirectoryError)
+
 def main(argv: list[str] | None = None) -> int:
-    "Entry point of the `fourm_nb` console script."
+    "Entry point of the `fourm_nb` console script: a user error prints one line and exits 2 (`--debug`: the traceback)."
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = '--debug' in argv or os.environ.get('FOURM_NB_DEBUG') == '1'
+    argv = [a for a in argv if a != '--debug']
     if not argv or argv[0] in ('-h', '--help'):
         print(_usage())
         return 0
@@ -56,4 +67,31 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as e:
         print(e, file=sys.stderr)
         return 2
-    return int(command(argv[1:]) or 0)
+    old = os.environ.get('FOURM_NB_DEBUG')
+    if debug: os.environ['FOURM_NB_DEBUG'] = '1'                 # stages that print their own errors re-raise them
+    try: return int(command(argv[1:]) or 0)
+    except USER_ERRORS as e:
+        if debug: raise
+        msg = ' '.join(str(e).split()) or type(e).__name__
+        print(f'fourm_nb {argv[0]}: error: {msg}', file=sys.stderr)
+        return 2
+    finally:
+        if old is None: os.environ.pop('FOURM_NB_DEBUG', None)
+        else: os.environ['FOURM_NB_DEBUG'] = old
+
+# %% ../nbs/90_cli.ipynb #b8066de5
+def verify_cli(argv: list[str] | None = None) -> int:
+    "`fourm_nb verify PATH ...`: re-check the sha256 of every listed file and weight file; exit 1 on any mismatch."
+    p = argparse.ArgumentParser(prog='fourm_nb verify', description='Re-check the checksums of datasets, token shards and checkpoints.')
+    p.add_argument('paths', nargs='+', help='dataset folder, shard folder, checkpoint or weight file')
+    a = p.parse_args(argv)
+    total, bad = 0, []
+    for path in a.paths:
+        n, b = verify_path(path)
+        total += n; bad += b
+    for line in bad: print(f'BAD {line}')
+    if total == 0 and not bad:
+        print(f'nothing to verify: no checksums found under {" ".join(a.paths)}', file=sys.stderr)
+        return 1
+    print(f'{total} files checked, {len(bad)} bad')
+    return 1 if bad else 0

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import hashlib
+import json
 import os
 import random
 import re
@@ -21,13 +23,40 @@ import torch
 import yaml
 
 # %% auto #0
-__all__ = ['HIDDEN', 'KINDS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'MODALITIES', 'ModalityInfo', 'UnknownModalityError', 'split_name',
-           'get_modality', 'check_modality_tensor', 'ConfigError', 'safe_load_yaml', 'Config', 'atomic_write',
-           'CheckpointError', 'save_tensors', 'load_tensors', 'load_state_dict_strict', 'latest_checkpoint', 'set_seed',
-           'get_device']
+__all__ = ['HIDDEN', 'KINDS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'MODALITIES', 'UserError', 'DataError', 'NonFiniteLossError',
+           'check_range', 'check_finite', 'ModalityInfo', 'UnknownModalityError', 'split_name', 'get_modality',
+           'check_modality_tensor', 'ConfigError', 'safe_load_yaml', 'Config', 'current_umask', 'atomic_write',
+           'check_separate', 'check_writable_dir', 'read_json', 'CheckpointError', 'ResumeMismatchError',
+           'tensors_sha256', 'file_sha256', 'save_tensors', 'tensors_metadata', 'load_tensors',
+           'load_state_dict_strict', 'latest_checkpoint', 'checkpoint_candidates', 'load_newest_checkpoint',
+           'folder_sha256', 'write_sha256_list', 'verify_path', 'set_seed', 'get_device']
 
 # %% ../nbs/00_core.ipynb #965320ae
 HIDDEN = True  # value of `input_mask`/`target_mask` for a token that is NOT used as input/target (ml-4m convention)
+
+# %% ../nbs/00_core.ipynb #6d20de12
+class UserError(Exception):
+    "A mistake in what the user asked for (arguments, paths, files); the CLI prints it as one line and exits 2."
+
+class DataError(UserError, ValueError):
+    "A tensor or file whose values break its modality's contract (shape, dtype, range, NaN/inf)."
+
+class NonFiniteLossError(UserError, RuntimeError):
+    "The loss or gradient of a training run became NaN/inf; training stopped without applying the step."
+
+def check_range(name: str, value, lo=None, hi=None, what: str = '') -> None:
+    "Raise `UserError` naming `name` unless `lo <= value <= hi` (bounds optional)."
+    if value is None: return
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        bound = f'>= {lo}' if hi is None else (f'<= {hi}' if lo is None else f'in [{lo}, {hi}]')
+        raise UserError(f'{name} must be {bound}, got {value}{what}')
+
+def check_finite(x, where: str) -> None:
+    "Raise `DataError` naming `where` if the tensor / array `x` holds NaN or inf."
+    t = torch.as_tensor(x)
+    if t.is_floating_point() and not bool(torch.isfinite(t).all()):
+        n = int((~torch.isfinite(t)).sum())
+        raise DataError(f'{where}: {n} non-finite value(s) (NaN or inf) of {t.numel()}; fix or remove this sample')
 
 # %% ../nbs/00_core.ipynb #a7c35bd2
 KINDS = ('pixels', 'labels', 'feature', 'dense_tokens', 'sequence')
@@ -95,7 +124,7 @@ MODALITIES: dict[str, ModalityInfo] = {m.name: m for m in [
 ]}
 
 # %% ../nbs/00_core.ipynb #6581219d
-class UnknownModalityError(KeyError):
+class UnknownModalityError(UserError, KeyError):
     "A modality name that is not in the registry."
     def __str__(self): return self.args[0]
 
@@ -125,7 +154,7 @@ def get_modality(name: str, **overrides) -> ModalityInfo:
 
 # %% ../nbs/00_core.ipynb #41fed3e0
 def check_modality_tensor(info: ModalityInfo, x: torch.Tensor, batched: bool = True) -> torch.Tensor:
-    "Raise a `ValueError` naming `info.name` unless `x` obeys the modality's shape/dtype/range contract."
+    "Raise a `ValueError` (a `DataError` for NaN/inf) naming `info.name` unless `x` obeys the modality's shape/dtype/range contract."
     where = f'modality {info.key!r}'
     if not isinstance(x, torch.Tensor): raise TypeError(f'{where}: expected a torch.Tensor, got {type(x).__name__}')
     shape = tuple(x.shape[1:] if batched else x.shape)
@@ -150,11 +179,11 @@ def check_modality_tensor(info: ModalityInfo, x: torch.Tensor, batched: bool = T
         raise ValueError(f'{where}: expected ({info.num_channels}, h, w) per sample, got shape {tuple(x.shape)}')
     if shape[1] % info.patch_size or shape[2] % info.patch_size:
         raise ValueError(f'{where}: resolution {shape[1]}x{shape[2]} is not divisible by the patch size {info.patch_size}')
-    if not torch.isfinite(x).all(): raise ValueError(f'{where}: tensor holds NaN or inf')
+    if not torch.isfinite(x).all(): raise DataError(f'{where}: tensor holds NaN or inf')
     return x
 
 # %% ../nbs/00_core.ipynb #a8e56d61
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     "A config file or dict that does not match its dataclass."
 
 def _origin(tp): return typing.get_origin(tp)
@@ -265,6 +294,15 @@ class Config:
     def replace(self, **kw): return dataclasses.replace(self, **kw)
 
 # %% ../nbs/00_core.ipynb #d826ed61
+def current_umask() -> int:
+    "The process umask (read from /proc on Linux, else set and restored)."
+    try:
+        for line in Path('/proc/self/status').read_text().splitlines():
+            if line.startswith('Umask:'): return int(line.split()[1], 8)
+    except OSError: pass
+    m = os.umask(0o022); os.umask(m)
+    return m
+
 @contextlib.contextmanager
 def atomic_write(path, suffix: str | None = None):
     "Yield a temporary `Path` next to `path`; on success rename it to `path`, on error delete it."
@@ -275,31 +313,90 @@ def atomic_write(path, suffix: str | None = None):
     tmp = Path(tmp)
     try:
         yield tmp
+        if tmp.is_file(): os.chmod(tmp, 0o666 & ~current_umask())   # mkstemp makes 0600; a plain open() would not
         os.replace(tmp, path)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
 
+# %% ../nbs/00_core.ipynb #13834c45
+def check_separate(src, dst, src_name: str = '--data', dst_name: str = '--out') -> None:
+    "Raise `UserError` if folders `src` and `dst` are the same or one lies inside the other."
+    a, b = Path(src).resolve(), Path(dst).resolve()
+    if a == b: raise UserError(f'{dst_name} {dst} and {src_name} {src} are the same folder; write the output to a folder of its own')
+    if a in b.parents or b in a.parents:
+        inner, outer = (src_name, dst_name) if b in a.parents else (dst_name, src_name)
+        raise UserError(f'{dst_name} {dst} and {src_name} {src} overlap ({inner} is inside {outer}); write the output to a folder of its own')
+
+def check_writable_dir(path, name: str = '--out') -> Path:
+    "Prove a file can be written in folder `path` (folders it had to create for the test are removed again); `UserError` otherwise."
+    p = Path(path)
+    if p.exists() and not p.is_dir(): raise UserError(f'{name} {p} exists and is not a folder')
+    made = [q for q in [p, *p.parents] if not q.exists()]
+    try:
+        p.mkdir(parents=True, exist_ok=True)
+        fd, t = tempfile.mkstemp(dir=p, prefix='.write_test_'); os.close(fd); os.unlink(t)
+    except OSError as e: raise UserError(f'{name} {p} cannot be written ({e.strerror or e}); choose another folder') from None
+    finally:
+        for q in made:
+            with contextlib.suppress(OSError): q.rmdir()
+    return p
+
+def read_json(path, what: str = 'file'):
+    "Parse the JSON file `path`; a missing, truncated or malformed one raises `UserError` naming it."
+    p = Path(path)
+    if not p.is_file(): raise UserError(f'{what} not found: {p}')
+    try: return json.loads(p.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise UserError(f'{p}: malformed {what} ({e}); re-create it') from None
+
 # %% ../nbs/00_core.ipynb #8fe86ca7
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-class CheckpointError(RuntimeError):
+class CheckpointError(UserError, RuntimeError):
     "A checkpoint that is missing, corrupt, or does not match the model it is loaded into."
 
+class ResumeMismatchError(CheckpointError):
+    "A checkpoint that loads but belongs to another run (config, data, processes): an older one would not help."
+
+def tensors_sha256(tensors: dict[str, torch.Tensor]) -> str:
+    "sha256 of names, dtypes, shapes and bytes of `tensors` (in name order): the content hash of a weight file."
+    h = hashlib.sha256()
+    for k in sorted(tensors):
+        t = tensors[k].detach().cpu().contiguous()
+        h.update(f'{k}|{t.dtype}|{tuple(t.shape)}|'.encode())
+        h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
+    return h.hexdigest()
+
+def file_sha256(path, chunk: int = 1 << 20) -> str:
+    "sha256 of a file's bytes."
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        while b := f.read(chunk): h.update(b)
+    return h.hexdigest()
+
 def save_tensors(tensors: dict[str, torch.Tensor], path, metadata: dict[str, str] | None = None) -> Path:
-    "Save `tensors` as safetensors at `path`, atomically (contiguous copies; shared storage is cloned)."
+    "Save `tensors` as safetensors at `path`, atomically, with their `tensors_sha256` in the header (`sha256`)."
     path = Path(path)
     tensors = {k: v.detach().contiguous().clone() for k, v in tensors.items()}
+    metadata = {**(metadata or {}), 'sha256': tensors_sha256(tensors)}
     with atomic_write(path) as tmp: save_file(tensors, str(tmp), metadata=metadata)
     return path
 
+def tensors_metadata(path) -> dict:
+    "The string metadata in a safetensors header (`{}` if none)."
+    from safetensors import safe_open
+    with safe_open(str(path), framework='pt') as f: return f.metadata() or {}
+
 def load_tensors(path, device: str = 'cpu') -> dict[str, torch.Tensor]:
-    "Load a safetensors file; a missing or corrupt file raises `CheckpointError` naming it."
+    "Load a safetensors file, checking its `sha256` if it has one; a missing or corrupt file raises `CheckpointError`."
     path = Path(path)
     if not path.is_file(): raise CheckpointError(f'checkpoint not found: {path}')
-    try: return load_file(str(path), device=device)
+    try: tensors, meta = load_file(str(path), device='cpu'), tensors_metadata(path)
     except (SafetensorError, OSError, ValueError) as e: raise CheckpointError(f'{path} is not a readable safetensors file: {e}') from None
+    if 'sha256' in meta and tensors_sha256(tensors) != meta['sha256']:
+        raise CheckpointError(f'{path} is corrupt: its tensors do not match the sha256 in its header (bit rot or a bad copy)')
+    return {k: v.to(device) for k, v in tensors.items()} if str(device) != 'cpu' else tensors
 
 def load_state_dict_strict(module: torch.nn.Module, state: dict[str, torch.Tensor], source: str = 'checkpoint'):
     "Load `state` into `module` only if every key and shape matches; otherwise raise naming the first culprit."
@@ -322,6 +419,66 @@ def latest_checkpoint(out_dir, marker: str) -> Path | None:
     ck = ptr.parent / ptr.read_text().strip()
     if not (ck / marker).is_file(): raise CheckpointError(f'{ptr} points to {ck}, which is not a complete checkpoint (no {marker})')
     return ck
+
+def checkpoint_candidates(out_dir) -> list[Path]:
+    "Checkpoint folders `out_dir/checkpoints/step_*`, newest step first (temporary `.`-folders excluded)."
+    ck = Path(out_dir) / 'checkpoints'
+    if not ck.is_dir(): return []
+    return sorted((p for p in ck.glob('step_*') if p.is_dir()), key=lambda p: p.name, reverse=True)
+
+def load_newest_checkpoint(out_dir, load: typing.Callable, log: typing.Callable = print):
+    "`(folder, load(folder))` for the newest checkpoint that `load` accepts, logging each one skipped and why; `(None, None)` if none exist."
+    cands, skipped = checkpoint_candidates(out_dir), []
+    ptr = Path(out_dir) / 'checkpoints' / 'latest'
+    if ptr.is_file() and cands and not (ptr.parent / ptr.read_text().strip()).is_dir():
+        log(f'{ptr} names {ptr.read_text().strip()!r}, which does not exist; looking for the newest checkpoint that loads')
+    for ck in cands:
+        try: return ck, load(ck)
+        except ResumeMismatchError: raise
+        except Exception as e:                                   # whatever a broken file raises (json, safetensors, pickle...)
+            msg = str(e).splitlines()[0] if str(e) else type(e).__name__
+            skipped.append(f'{ck.name}: {msg}')
+            log(f'skipping checkpoint {ck}: {msg}')
+    if skipped: raise CheckpointError(f'no checkpoint in {Path(out_dir) / "checkpoints"} loads ({"; ".join(skipped)}); '
+                                      'start afresh in another out_dir or with resume disabled')
+    return None, None
+
+# %% ../nbs/00_core.ipynb #14e55f6f
+def folder_sha256(folder, files) -> dict[str, str]:
+    "`{path relative to folder: sha256}` for `files` (paths inside `folder`)."
+    folder = Path(folder)
+    return {str(Path(f).relative_to(folder)) if Path(f).is_absolute() else str(f): file_sha256(folder / f) for f in files}
+
+def write_sha256_list(folder, files) -> Path:
+    "Write `folder/sha256.json` listing the sha256 of `files` (relative to `folder`)."
+    folder = Path(folder)
+    with atomic_write(folder / 'sha256.json') as t: t.write_text(json.dumps({'sha256': folder_sha256(folder, files)}, indent=1))
+    return folder / 'sha256.json'
+
+def verify_path(path) -> tuple[int, list[str]]:
+    "Re-check every checksum under `path` (manifests, `sha256.json`, safetensors headers); `(files checked, problems)`."
+    path = Path(path)
+    if not path.exists(): raise UserError(f'nothing to verify: {path} does not exist')
+    root = path if path.is_dir() else path.parent
+    listed, bad, checked = {}, {}, set()
+    lists = [path] if path.is_file() and path.suffix == '.json' else sorted(root.rglob('*.json')) if path.is_dir() else []
+    for j in lists:
+        if j.name not in ('manifest.json', 'sha256.json'): continue
+        try: sums = json.loads(j.read_text()).get('sha256')
+        except (json.JSONDecodeError, UnicodeDecodeError, AttributeError) as e: bad[str(j)] = f'unreadable ({e})'; continue
+        if sums is None: continue
+        for rel, h in sums.items(): listed[j.parent / rel] = (h, j)
+    for f, (h, j) in listed.items():
+        checked.add(f)
+        if not f.is_file(): bad[str(f)] = f'missing (listed in {j})'
+        elif file_sha256(f) != h: bad[str(f)] = f'sha256 differs from {j}'
+    files = [path] if path.is_file() and path.suffix == '.safetensors' else sorted(root.rglob('*.safetensors')) if path.is_dir() else []
+    for f in files:
+        if f.name.startswith('.'): continue
+        try:
+            if 'sha256' in tensors_metadata(f): load_tensors(f); checked.add(f)
+        except (CheckpointError, SafetensorError, OSError, ValueError) as e: bad.setdefault(str(f), str(e).splitlines()[0]); checked.add(f)
+    return len(checked), [f'{f}: {why}' for f, why in sorted(bad.items())]
 
 # %% ../nbs/00_core.ipynb #a2ea886c
 def set_seed(seed: int) -> None:

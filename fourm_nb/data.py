@@ -19,7 +19,8 @@ from safetensors import safe_open
 from safetensors.numpy import save_file
 from tqdm import tqdm
 
-from .core import IMAGENET_MEAN, IMAGENET_STD, atomic_write, get_modality
+from .core import (IMAGENET_MEAN, IMAGENET_STD, DataError, UserError, atomic_write, check_range, check_separate,
+                           check_writable_dir, file_sha256, get_modality, read_json)
 from .scenes import load_modality
 from .text import EOS_ID, PAD_ID, TextTokenizer, boxes_to_text, order_boxes, train_text_tokenizer
 
@@ -39,8 +40,11 @@ def dataset_info(root) -> dict:
     "The dataset's `manifest.json` (or a minimal one), with `ids`: the sample indices present."
     root = Path(root)
     if not root.is_dir(): raise FileNotFoundError(f'dataset folder not found: {root}')
-    m = json.loads((root / 'manifest.json').read_text()) if (root / 'manifest.json').is_file() else {}
-    if m.get('complete') is False: raise ValueError(f'dataset {root} is incomplete (its writer was interrupted); run it again first')
+    m = read_json(root / 'manifest.json', 'dataset manifest') if (root / 'manifest.json').is_file() else {}
+    if not isinstance(m, dict): raise UserError(f'{root / "manifest.json"}: not a dataset manifest (expected a JSON object)')
+    if m.get('format') == SHARD_FORMAT: raise UserError(f'{root} holds token shards, not a labelled dataset; give the dataset folder as --data')
+    if m.get('complete') is False:
+        raise UserError(f'dataset {root} is incomplete: the command that wrote it (fourm_nb scenes / pseudo-label) did not finish; run it again first')
     if 'n' in m: ids = list(range(int(m['n'])))
     else:
         folder = next((root / f for f in ('rgb', 'caption') if (root / f).is_dir()), None)
@@ -72,10 +76,10 @@ def tokenizer_version(tok) -> str:
 # %% ../nbs/07b_pretokenize.ipynb #f7e7a11a
 SHARD_FORMAT = 'fourm_nb.shard/1'
 
-class ShardVersionError(ValueError):
+class ShardVersionError(UserError, ValueError):
     "Shards or an output folder made with other tokenizers (or another plan) than the manifest says."
 
-class TokenRangeError(ValueError):
+class TokenRangeError(UserError, ValueError):
     "Token ids outside a modality's vocabulary."
 
 def shard_name(k: int) -> str: return f'shard-{k:06d}.safetensors'
@@ -111,16 +115,21 @@ def pack_shard(samples: list[dict], spec: dict) -> dict[str, np.ndarray]:
 
 class ShardWriter:
     "Writes numbered shards + `manifest.json` into `out_dir`; resumable, atomic, refuses to mix plans."
-    def __init__(self, out_dir, spec: dict, num_samples: int, shard_size: int = 256, source: str = '', overwrite: bool = False):
-        if shard_size <= 0 or num_samples <= 0: raise ValueError(f'need num_samples > 0 and shard_size > 0, got {num_samples}, {shard_size}')
+    def __init__(self, out_dir, spec: dict, num_samples: int, shard_size: int = 256, source: str = '', overwrite: bool = False,
+                 dataset: dict | None = None):
+        if shard_size <= 0 or num_samples <= 0: raise UserError(f'need num_samples > 0 and shard_size > 0, got {num_samples}, {shard_size}')
         self.out, self.spec, self.n, self.shard_size = Path(out_dir), spec, num_samples, shard_size
-        self.plan = dict(format=SHARD_FORMAT, num_samples=num_samples, shard_size=shard_size, modalities=spec)
+        self.plan = dict(format=SHARD_FORMAT, num_samples=num_samples, shard_size=shard_size, modalities=spec, dataset=dataset)
         self.num_shards = -(-num_samples // shard_size)
         self.out.mkdir(parents=True, exist_ok=True)
-        for p in self.out.glob('.shard-*'): p.unlink()                       # temp files of a crashed run
+        for pat in ('.shard-*', '.manifest.json.*', '.text_tokenizer.json.*', '.tmp*'):   # temp files of a crashed run
+            for p in self.out.glob(pat):
+                if p.is_file(): p.unlink()
         mpath = self.out / 'manifest.json'
         if mpath.is_file():
-            old = json.loads(mpath.read_text())
+            old = read_json(mpath, 'shard manifest')
+            if not isinstance(old, dict) or old.get('format') != SHARD_FORMAT:
+                raise UserError(f'{mpath} is not a token-shard manifest: {self.out} holds something else; choose another output folder')
             diff = _plan_diff({k: old.get(k) for k in self.plan}, self.plan)
             if diff and not overwrite:
                 raise ShardVersionError(f'{self.out} already holds shards of a different plan ({diff}); '
@@ -157,7 +166,8 @@ class ShardWriter:
         missing = [k for k in range(self.num_shards) if not self.is_done(k)]
         if missing: raise RuntimeError(f'{self.out}: shards {missing[:5]} are missing; cannot mark the manifest complete')
         keep = {k: v for k, v in self.manifest.items() if k not in self.plan and k != 'shards'}
-        self._write_manifest(**{**keep, **extra, 'complete': True})
+        sums = {shard_name(k): file_sha256(self.out / shard_name(k)) for k in range(self.num_shards)}
+        self._write_manifest(**{**keep, **extra, 'sha256': sums, 'complete': True})
         return self.out / 'manifest.json'
 
 def _versions(spec: dict) -> dict: return {k: s.get('version', '') for k, s in spec.items()}
@@ -171,7 +181,7 @@ def _plan_diff(old: dict, new: dict) -> str:
         if om[k].get('version') != nm[k].get('version'):
             return f'tokenizer version of {k!r}: existing {om[k].get("version")}, new {nm[k].get("version")}'
         if om[k] != json.loads(json.dumps(nm[k])): return f'modality {k!r}: existing {om[k]}, new {nm[k]}'
-    for k in ('num_samples', 'shard_size', 'format'):
+    for k in ('num_samples', 'shard_size', 'format', 'dataset'):
         if old.get(k) != new[k]: return f'{k}: existing {old.get(k)}, new {new[k]}'
     return 'plans differ'
 
@@ -196,16 +206,20 @@ def _spec_for(tokenizers, text_tokenizer, sequences, pixels, root, first_id, dev
     spec = {}
     for key, tok in tokenizers.items():
         info = get_modality(key)
-        if info.kind != 'dense_tokens': raise ValueError(f'tokenizer key {key!r} is not a token modality (e.g. "tok_depth@64")')
+        if info.kind != 'dense_tokens': raise UserError(f'tokenizer key {key!r} is not a token modality (e.g. "tok_depth@64")')
+        if hasattr(tok, 'card'):                                       # a fourm_nb tokenizer: it must read this modality at this size
+            from fourm_nb.vq.vqvae import check_tokenizer_fits
+            check_tokenizer_fits(tok, key)
         raw = load_raw(root, info.source, first_id)
         h, w = raw.shape[-2:]
         if get_modality(info.source).kind != 'feature' and (h, w) != (info.image_size, info.image_size):
-            raise ValueError(f'{key!r} expects {info.image_size}x{info.image_size} {info.source} maps, the dataset {root} has {h}x{w}')
+            raise UserError(f'{key!r} expects {info.image_size}x{info.image_size} {info.source} maps, the dataset {root} has {h}x{w}')
         n = _tokenize_images(tok, [raw], 1, device).shape[1]
         spec[key] = dict(kind='dense_tokens', source=info.source, vocab_size=tokenizer_vocab_size(tok), num_tokens=int(n),
                          version=tokenizer_version(tok))
+        if hasattr(tok, 'card'): spec[key]['tokenizer'] = {k: v for k, v in tok.card().items() if k != 'decoder_type'}
     for key in sequences:
-        if text_tokenizer is None: raise ValueError(f'sequence modality {key!r} needs a text_tokenizer')
+        if text_tokenizer is None: raise UserError(f'sequence modality {key!r} needs a text_tokenizer')
         spec[key] = dict(kind='sequence', source=key, vocab_size=text_tokenizer.vocab_size, version=text_tokenizer.version)
     for m in pixels:
         raw = load_raw(root, m, first_id)
@@ -223,14 +237,24 @@ def pretokenize(dataset_root,                       # labelled dataset folder (s
                 limit: int | None = None) -> Path:
     "Tokenize every sample of `dataset_root` into shards in `out_dir`; resumable. Returns the manifest path."
     root = Path(dataset_root)
+    check_separate(root, out_dir)
+    check_range('batch_size', batch_size, 1); check_range('shard_size', shard_size, 1); check_range('limit', limit, 1)
     info = dataset_info(root)
-    ids = info['ids'][:limit] if limit else info['ids']
-    if not ids: raise ValueError(f'dataset {root} has no samples')
+    ids = info['ids'][:limit] if limit is not None else info['ids']
+    if not ids: raise UserError(f'dataset {root} has no samples')
+    dataset = dict(manifest_sha256=file_sha256(root / 'manifest.json') if (root / 'manifest.json').is_file() else None)   # not the path: folders move
     for tok in tokenizers.values():
         if isinstance(tok, torch.nn.Module): tok.to(device).eval()
     sequences = [s for s in sequences if text_tokenizer is not None]
     spec = _spec_for(tokenizers, text_tokenizer, sequences, pixels, root, ids[0], device)
-    writer = ShardWriter(out_dir, spec, len(ids), shard_size, source=str(root), overwrite=overwrite)
+    writer = ShardWriter(out_dir, spec, len(ids), shard_size, source=str(root), overwrite=overwrite, dataset=dataset)
+    def raw(modality, i, shape):                                      # one sample, checked against the first one's shape
+        x = load_raw(root, modality, i)
+        if tuple(x.shape) != tuple(shape):
+            raise DataError(f'{modality} of sample {i} in {root} has shape {tuple(x.shape)}, sample {ids[0]} has {tuple(shape)}: every sample '
+                            'needs one size (import photos with `fourm_nb pseudo-label --size N`, which resizes and centre-crops them)')
+        return x
+    shapes = {m: load_raw(root, m, ids[0]).shape for m in {s['source'] for s in spec.values() if s['kind'] != 'sequence'}}
     bar = tqdm(total=len(ids), unit='sample', desc='pretokenize', disable=not progress)
     for k in range(writer.num_shards):
         r = writer.shard_range(k)
@@ -238,14 +262,14 @@ def pretokenize(dataset_root,                       # labelled dataset folder (s
         sids = [ids[i] for i in r]
         cols = {}
         for key, tok in tokenizers.items():
-            cols[key] = _tokenize_images(tok, [load_raw(root, spec[key]['source'], i) for i in sids], batch_size, device)
+            cols[key] = _tokenize_images(tok, [raw(spec[key]['source'], i, shapes[spec[key]['source']]) for i in sids], batch_size, device)
         for key in sequences:
             if key == 'caption': texts = [load_raw(root, 'caption', i) for i in sids]
             elif key == 'det': texts = [boxes_to_text(load_raw(root, 'det', i), bins=text_tokenizer.bins) for i in sids]
             else: raise ValueError(f'no text source for sequence modality {key!r} (known: caption, det)')
             cols[key] = [e + [EOS_ID] for e in text_tokenizer.encode_batch(texts)]
         for key, s in spec.items():
-            if s['kind'] == 'pixels': cols[key] = [load_raw(root, s['source'], i) for i in sids]
+            if s['kind'] == 'pixels': cols[key] = [raw(s['source'], i, shapes[s['source']]) for i in sids]
         writer.write(k, [{key: cols[key][j] for key in spec} for j in range(len(sids))])
         bar.update(len(r))
     bar.close()
@@ -258,18 +282,19 @@ class TokenShardDataset(torch.utils.data.Dataset):
     def __init__(self, root, modalities: Sequence[str] | None = None, validate: bool = True):
         self.root = Path(root)
         mpath = self.root / 'manifest.json'
-        if not mpath.is_file(): raise FileNotFoundError(f'no manifest.json in {self.root}: run `fourm_nb pretokenize` first')
-        self.manifest = json.loads(mpath.read_text())
-        if self.manifest.get('format') != SHARD_FORMAT: raise ShardVersionError(f'{mpath}: unknown format {self.manifest.get("format")!r}')
+        if not mpath.is_file(): raise UserError(f'no manifest.json in {self.root}: run `fourm_nb pretokenize` first')
+        self.manifest = read_json(mpath, 'shard manifest')
+        if not isinstance(self.manifest, dict) or self.manifest.get('format') != SHARD_FORMAT:
+            raise ShardVersionError(f'{mpath}: not a token-shard manifest (format {self.manifest.get("format") if isinstance(self.manifest, dict) else None!r})')
         if not self.manifest.get('complete'):
-            raise RuntimeError(f'{self.root}: pretokenization did not finish (manifest not complete); rerun it to resume')
+            raise UserError(f'{self.root}: pretokenization did not finish (manifest not complete); rerun it to resume')
         avail = self.manifest['modalities']
         self.modalities = list(avail) if modalities is None else list(modalities)
         unknown = [m for m in self.modalities if m not in avail]
         if unknown: raise KeyError(f'{self.root}: no shards for modality {unknown[0]!r}; available: {sorted(avail)}')
         self.spec = {m: avail[m] for m in self.modalities}
         self.n, self.shard_size, self.validate = self.manifest['num_samples'], self.manifest['shard_size'], validate
-        self._open, self._pid = {}, None
+        self._open, self._pid, self._verified = {}, None, set()
 
     def __len__(self): return self.n
 
@@ -292,6 +317,12 @@ class TokenShardDataset(torch.utils.data.Dataset):
                                         f'but the manifest says {s["version"]}; re-run pretokenize for this folder')
             if s['kind'] in ('dense_tokens', 'sequence'):
                 check_token_range(key, f.get_tensor(key if s['kind'] == 'dense_tokens' else f'{key}.ids'), s['vocab_size'], f' in {p.name}')
+        want = (self.manifest.get('sha256') or {}).get(p.name)
+        if want is not None and p.name not in self._verified:
+            if file_sha256(p) != want:
+                raise ShardVersionError(f'{p} is corrupt: its sha256 differs from {self.root / "manifest.json"} (bit rot or a bad copy); '
+                                        're-run pretokenize with --overwrite')
+            self._verified.add(p.name)
 
     def __getitem__(self, i: int) -> dict:
         if not -self.n <= i < self.n: raise IndexError(f'sample {i} out of range for {self.n} samples')
@@ -363,16 +394,17 @@ class TokenLoader:
 
 # %% ../nbs/07b_pretokenize.ipynb #0becd6c2
 def _load_image_tokenizers(entries: Sequence[str], device: str) -> dict:
+    from fourm_nb.vq.vqvae import check_tokenizer_fits, load_tokenizer
     out = {}
     for e in entries:
         key, _, path = e.rpartition('=')
-        from fourm_nb.vq.vqvae import load_tokenizer
         tok = load_tokenizer(path)
         if not key:
             mod = getattr(getattr(tok, 'cfg', None), 'modality', None)
-            if not mod: raise ValueError(f'{path}: cannot tell the modality of this tokenizer; pass KEY=DIR, e.g. tok_depth@64={path}')
+            if not mod: raise UserError(f'{path}: cannot tell the modality of this tokenizer; pass KEY=DIR, e.g. tok_depth@64={path}')
             key = mod if mod.startswith('tok_') else f'tok_{mod}'
-        get_modality(key)
+        if key in out: raise UserError(f'--tokenizers: two tokenizers for {key!r}')
+        check_tokenizer_fits(tok, key)
         out[key] = tok
     return out
 
@@ -383,7 +415,8 @@ def text_tokenizer_for(data, out_dir, path=None, vocab_size: int = 30000) -> Tex
     if saved.is_file(): return TextTokenizer.load(saved)
     info = dataset_info(data)
     texts = [load_raw(data, 'caption', i) for i in info['ids']] if (Path(data) / 'caption').is_dir() else []
-    tt = train_text_tokenizer(texts, vocab_size=vocab_size, class_names=info.get('classes', []))
+    try: tt = train_text_tokenizer(texts, vocab_size=vocab_size, class_names=info.get('classes', []))
+    except ValueError as e: raise UserError(f'--vocab-size {vocab_size}: {e}') from None
     tt.save(saved)
     return tt
 
@@ -403,6 +436,11 @@ def pretokenize_cli(argv: list[str] | None = None) -> int:
     ap.add_argument('--overwrite', action='store_true', help='replace shards made under another plan')
     ap.add_argument('--limit', type=int, default=None, help='only the first N samples')
     a = ap.parse_args(argv)
+    check_range('--batch-size', a.batch_size, 1); check_range('--shard-size', a.shard_size, 1); check_range('--limit', a.limit, 1)
+    check_range('--vocab-size', a.vocab_size, 1)
+    check_separate(a.data, a.out)                                     # before anything is written into --out
+    dataset_info(a.data)
+    check_writable_dir(a.out)
     toks = _load_image_tokenizers(a.tokenizers, a.device)
     tt = None if a.no_text else text_tokenizer_for(a.data, a.out, a.text_tokenizer, a.vocab_size)
     seqs = [s for s in ('caption', 'det') if (Path(a.data) / s).is_dir()]

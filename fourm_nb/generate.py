@@ -24,7 +24,7 @@ __all__ = ['SCHEMES', 'RECIPES_DIR', 'GenerationError', 'GuidanceTerm', 'TargetS
            'guided_logits', 'TextIds', 'empty_target', 'full_input', 'region_mask', 'partial_target', 'inpaint',
            'outpaint', 'Backend', 'FourMBackend', 'validate_schedule', 'build_branches', 'merge_spans',
            'GenerationSampler', 'generate', 'decoding_order', 'load_recipe', 'read_inputs', 'text_input',
-           'generate_cli', 'bench_model', 'bench_generate']
+           'check_inputs', 'check_decoders', 'generate_cli', 'bench_model', 'bench_generate']
 
 # %% ../nbs/11_generation.ipynb #1428ee40
 SCHEMES = ('maskgit', 'roar', 'autoregressive')
@@ -559,6 +559,42 @@ def _save_image(path: Path, x: torch.Tensor):
         elif x.shape[0] == 1: plt.imsave(tmp, x[0].numpy(), cmap='turbo', format='png')
         else: plt.imsave(tmp, x[:3].permute(1, 2, 0).clamp(0, 1).numpy(), format='png')
 
+def check_inputs(batch: dict, infos: dict, where: str = 'inputs') -> dict:
+    "Raise `UserError` naming the modality unless every input tensor is finite (pixels) or within its vocabulary (tokens)."
+    from fourm_nb.core import UserError, check_finite
+    for key, e in batch.items():
+        x, info = e['tensor'], infos[key]
+        if x.dtype.is_floating_point: check_finite(x, f'{where}: {key!r}')
+        elif info.is_tokens and x.numel() and (int(x.min()) < 0 or int(x.max()) >= info.vocab_size):
+            raise UserError(f'{where}: {key!r} holds token id {int(x.max()) if int(x.max()) >= info.vocab_size else int(x.min())}, '
+                            f'outside the model vocabulary [0, {info.vocab_size})')
+    return batch
+
+def check_decoders(model, text_tok, decoders: dict, provenance: dict | None = None, text_path: str = '--text-tokenizer') -> None:
+    "Raise `UserError` naming both sides unless the text tokenizer and image tokenizers are the ones the model's vocabularies (and training data) use."
+    from fourm_nb.core import UserError
+    from fourm_nb.vq.vqvae import check_tokenizer_fits
+    prov = (provenance or {}).get('modalities', {})
+    for k, info in model.infos.items():
+        if info.kind != 'sequence' or text_tok is None: continue
+        if text_tok.vocab_size != info.vocab_size:
+            raise UserError(f"{text_path} has {text_tok.vocab_size} ids, the model's vocabulary for {k!r} has {info.vocab_size}: "
+                            'use the text tokenizer the training shards were made with')
+        if k in prov and prov[k].get('version') not in (None, text_tok.version):
+            raise UserError(f'{text_path} is version {text_tok.version}, the model was trained on {k!r} tokens of version {prov[k]["version"]}')
+    for key, dec in decoders.items():
+        if key not in model.infos:
+            raise UserError(f'--tokenizer {key!r}: the model has no modality {key!r} (it has {", ".join(sorted(model.infos))})')
+        info = model.infos[key]
+        if hasattr(dec, 'spec'):          # an official tokenizer: it reads any resolution (fourm_nb.released)
+            from fourm_nb.released import check_tokenizer_fits as official_fits
+            official_fits(model, key, dec)
+        else: check_tokenizer_fits(dec, key, vocab_size=info.vocab_size, grid=info.grid)
+        want = (prov.get(key) or {}).get('tokenizer', {}).get('sha256')
+        if want and want != dec.card()['sha256']:
+            raise UserError(f'--tokenizer {key}={getattr(dec, "source_path", "?")} is tokenizer {dec.card()["sha256"][:16]}, '
+                            f'the model was trained on {key!r} tokens of tokenizer {want[:16]}')
+
 def generate_cli(argv: list[str] | None = None) -> int:
     "`fourm_nb generate`: run a schedule with a FourM checkpoint and write tokens, text and images."
     p = argparse.ArgumentParser(prog='fourm_nb generate', description='Any-to-any generation with a trained FourM.')
@@ -574,22 +610,31 @@ def generate_cli(argv: list[str] | None = None) -> int:
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--device', default=None)
     a = p.parse_args(argv)
-    from fourm_nb.core import get_device
-    from fourm_nb.released import check_tokenizer_fits, load_any_fourm, load_any_tokenizer, _source_of, image_input
+    from fourm_nb.core import UserError
+    try: return _generate_cli(a)
+    except GenerationError as e: raise UserError(str(e)) from e      # a user's schedule or input: one line through `fourm_nb`
+
+def _generate_cli(a) -> int:
+    from fourm_nb.core import check_separate, check_writable_dir, get_device
+    from fourm_nb.released import image_input, load_any_fourm, load_any_tokenizer, _source_of
+    if Path(a.checkpoint).exists(): check_separate(a.checkpoint, a.out, '--checkpoint', '--out')
+    check_writable_dir(a.out)
     schedule = load_recipe(a.schedule)
     tok = None
     if a.text_tokenizer:
         from fourm_nb.text import TextTokenizer
         tok = TextTokenizer.load(a.text_tokenizer)
     txt = TextIds.from_tokenizer(tok) if tok is not None else TextIds()
-    model = load_any_fourm(a.checkpoint, device=str(get_device(a.device)))
     decoders = {}
     for kv in a.tokenizer:
         key, sep, d = kv.partition('=')
         if not sep: raise GenerationError(f'--tokenizer {kv!r}: expected KEY=DIR')
         decoders[key] = load_any_tokenizer(d, fallback_modality=_source_of(key))
-        check_tokenizer_fits(model, key, decoders[key])
-    inputs = read_inputs(a.inputs, model.infos, txt) if a.inputs else {}
+    model = load_any_fourm(a.checkpoint, device=str(get_device(a.device)))
+    prov_file = Path(a.checkpoint) / 'provenance.json'
+    prov = json.loads(prov_file.read_text()) if prov_file.is_file() else None
+    check_decoders(model, tok, decoders, prov, a.text_tokenizer)
+    inputs = check_inputs(read_inputs(a.inputs, model.infos, txt), model.infos, f'--inputs {a.inputs}') if a.inputs else {}
     for kv in a.image:
         key, sep, f = kv.partition('=')
         if not sep: raise GenerationError(f'--image {kv!r}: expected KEY=FILE')
@@ -603,26 +648,29 @@ def generate_cli(argv: list[str] | None = None) -> int:
         inputs[key] = text_input(tok, [value] * b, model.infos[key])
     if not inputs: raise GenerationError('no inputs: pass --inputs and/or --text')
     out = GenerationSampler(model, txt).generate(inputs, schedule, seed=a.seed)
-    od = Path(a.out); od.mkdir(parents=True, exist_ok=True)
-    save_tensors({k: e['tensor'] for k, e in out.items()}, od / 'tokens.safetensors')
-    schedule.save(od / 'schedule.yaml')
-    written = ['tokens.safetensors', 'schedule.yaml']
+    texts, images = {}, {}                                          # decode everything first: a failure leaves no partial output
     for k, e in out.items():
         info = model.infos[k]
         if info.kind == 'sequence' and tok is not None:
-            lines = [tok.decode([i for i in row.tolist() if i not in (txt.pad, txt.eos)]) for row in e['tensor']]
-            with atomic_write(od / f'{k}.txt') as tmp: tmp.write_text('\n'.join(lines) + '\n')
-            written.append(f'{k}.txt')
+            texts[k] = [tok.decode([i for i in row.tolist() if i not in (txt.pad, txt.eos)]) for row in e['tensor']]
         if k in decoders:
             dec = decoders[k]
             diffusion = dec.cfg.decoder_type == 'diffusion'
             kw = dict(steps=a.decode_steps, generator=a.seed) if diffusion else {}
             if diffusion and hasattr(dec, 'spec'): kw['image_size'] = info.image_size      # official DiVAE: decode at the key's size
             with torch.no_grad():    # `decode` returns dataset values (rgb in [0, 1], class ids, ...)
-                img = dec.decode(e['tensor'].view(e['tensor'].shape[0], *info.grid).to(next(dec.parameters()).device), **kw)
-            for i, x in enumerate(img):
-                save_tensors({'x': x}, od / f'{k}_{i}.safetensors'); _save_image(od / f'{k}_{i}.png', x)
-                written += [f'{k}_{i}.safetensors', f'{k}_{i}.png']
+                images[k] = dec.decode(e['tensor'].view(e['tensor'].shape[0], *info.grid).to(next(dec.parameters()).device), **kw)
+    od = Path(a.out); od.mkdir(parents=True, exist_ok=True)
+    save_tensors({k: e['tensor'] for k, e in out.items()}, od / 'tokens.safetensors')
+    schedule.save(od / 'schedule.yaml')
+    written = ['tokens.safetensors', 'schedule.yaml']
+    for k, lines in texts.items():
+        with atomic_write(od / f'{k}.txt') as tmp: tmp.write_text('\n'.join(lines) + '\n')
+        written.append(f'{k}.txt')
+    for k, img in images.items():
+        for i, x in enumerate(img):
+            save_tensors({'x': x}, od / f'{k}_{i}.safetensors'); _save_image(od / f'{k}_{i}.png', x)
+            written += [f'{k}_{i}.safetensors', f'{k}_{i}.png']
     with atomic_write(od / 'summary.json') as tmp:
         tmp.write_text(json.dumps(dict(checkpoint=str(a.checkpoint), seed=a.seed, files=written), indent=1))
     print(f'wrote {len(written)} files to {od}')

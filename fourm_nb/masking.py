@@ -248,7 +248,9 @@ class UnifiedMasking:
             x = sample[k]
             if info[k].kind == 'sequence':
                 if x.dim() != 1: raise ValueError(f'modality {k!r}: expected a 1-d id sequence, got shape {tuple(x.shape)}')
-                seqs[k] = x[:info[k].max_length].tolist()
+                ids, L = x.tolist(), info[k].max_length
+                if len(ids) > L: ids = ids[:L - 1] + [EOS_ID] if ids[-1] == EOS_ID else ids[:L]   # a cut caption keeps its end
+                seqs[k] = ids
             elif info[k].kind == 'dense_tokens' and x.numel() != info[k].num_tokens:
                 raise ValueError(f'modality {k!r}: {x.numel()} tokens per sample, the config says {info[k].num_tokens} '
                                  f'(grid {info[k].grid}); set modality_overrides')

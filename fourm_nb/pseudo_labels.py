@@ -21,7 +21,7 @@ from einops import rearrange
 from PIL import Image
 from tqdm import tqdm
 
-from .core import atomic_write, set_seed
+from .core import DataError, UserError, atomic_write, check_finite, check_range, check_separate, folder_sha256, set_seed
 
 # %% auto #0
 __all__ = ['OPENAI_CLIP_MEAN', 'OPENAI_CLIP_STD', 'LABELLERS', 'DEFAULT_WEIGHTS', 'IMAGE_EXTS', 'SUFFIX', 'model_input_size',
@@ -48,7 +48,7 @@ def model_input_size(h: int, w: int, multiple: int = 32, max_side: int = 768) ->
     return tuple(max(multiple, int(math.floor(v * s / multiple + 0.5)) * multiple) for v in (h, w))
 
 # %% ../nbs/02_pseudo_labels.ipynb #9eec0376
-class PseudoLabelError(RuntimeError):
+class PseudoLabelError(UserError, RuntimeError):
     "A labeller that cannot be loaded or an input that cannot be labelled; the message names the culprit."
 
 def as_image_list(images) -> list[torch.Tensor]:
@@ -412,14 +412,11 @@ def list_images(folder) -> list[Path]:
     if not files: raise PseudoLabelError(f'no images ({" ".join(IMAGE_EXTS)}) in {folder}')
     return files
 
-def read_image(path) -> torch.Tensor:
-    "An image file as uint8 `3 h w` RGB; an unreadable file raises `PseudoLabelError` naming it."
-    try:
-        with Image.open(path) as im:
-            im.load()
-            arr = np.asarray(im.convert('RGB'))
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
-        raise PseudoLabelError(f'corrupt or unreadable image {path}: {e}') from None
+def read_image(path, size: int | None = None) -> torch.Tensor:
+    "An image file as uint8 RGB `3 h w` (`fourm_nb.scenes.open_rgb`: EXIF, 16-bit, palette; `size`: short side + centre crop)."
+    from fourm_nb.scenes import open_rgb
+    try: arr = np.asarray(open_rgb(path, size))
+    except DataError as e: raise PseudoLabelError(f'corrupt or unreadable image {path}: {e}') from None
     return torch.from_numpy(arr.copy()).permute(2, 0, 1)
 
 def label_path(root, modality: str, idx: int) -> Path:
@@ -456,13 +453,19 @@ def _write_manifest(out: Path, m: dict):
     with atomic_write(out / 'manifest.json') as tmp: tmp.write_text(json.dumps(m, indent=1))
 
 def pseudo_label_folder(images, out, labellers: dict[str, Labeller], batch_size: int = 8, skip_bad: bool = False,
-                        progress: bool = True) -> dict:
-    "Label every image in folder `images` with each labeller, into `out` (scenes layout); returns counts and speed."
+                        progress: bool = True, size: int | None = None) -> dict:
+    "Label every image in folder `images` with each labeller, into `out` (scenes layout); `size`: make every image square at that size first."
+    check_range('batch_size', batch_size, 1)
+    if size is not None: check_range('size', size, 1)
+    check_separate(images, out, '--images', '--out')
     files, out = list_images(images), Path(out)
     for m in labellers: check_modality_name(m)
     man = _read_manifest(out) or dict(kind='pseudo_labels', version=1, n=0, size=None, seed=None, classes=None,
                                       modalities=['rgb'], files={m: s[1:] for m, s in SUFFIX.items()}, complete=False, sources={}, sizes={},
-                                      weights={}, skipped={})
+                                      weights={}, skipped={}, resize=size)
+    if man.get('resize') != size:
+        raise PseudoLabelError(f'{out} was labelled with size {man.get("resize")} (short side resized, centre crop), this run asks for {size}; '
+                               'use the same --size or another --out')
     if 'semseg' in labellers:
         cls = labellers['semseg'].classes
         if man['classes'] not in (None, cls): raise PseudoLabelError(f'{out}: already labelled with other semseg classes ({man["classes"][:4]}...)')
@@ -478,12 +481,24 @@ def pseudo_label_folder(images, out, labellers: dict[str, Labeller], batch_size:
     for start in range(0, len(todo), batch_size):
         batch, ims = [], []
         for f in todo[start:start + batch_size]:
-            try: ims.append(read_image(f)); batch.append(f)
+            try: ims.append(read_image(f, size)); batch.append(f)
             except PseudoLabelError as e:
                 if not skip_bad: raise
                 man['skipped'][f.name] = str(e); stats['bad'] += 1
                 print(f'skipping: {e}', file=sys.stderr)
         preds = {m: lab(ims) for m, lab in labellers.items()} if ims else {}
+        good = []
+        for k, f in enumerate(batch):                                   # NaN/inf in a label: refuse it before writing anything
+            try:
+                for m in labellers:
+                    if m != 'det': check_finite(preds[m][k], f'{m} pseudo-label of {f.name} (from {labellers[m].source or m})')
+                good.append(k)
+            except DataError as e:
+                if not skip_bad: raise
+                man['skipped'][f.name] = str(e); stats['bad'] += 1
+                print(f'skipping: {e}', file=sys.stderr)
+        preds = {m: [p[k] for k in good] for m, p in preds.items()}
+        batch, ims = [batch[k] for k in good], [ims[k] for k in good]
         for k, (f, im) in enumerate(zip(batch, ims)):
             idx = ids[f.name] if f.name in ids else len(ids)          # ids 0..n-1 in order of first successful labelling
             for m in mods: write_label(out, m, idx, im if m == 'rgb' else preds[m][k])
@@ -494,7 +509,9 @@ def pseudo_label_folder(images, out, labellers: dict[str, Labeller], batch_size:
         _write_manifest(out, man)                                       # after the batch's files: ids on disk are complete
         bar.update(len(todo[start:start + batch_size]))
     bar.close()
-    man['complete'] = not man['skipped']
+    man['complete'] = True                                  # every image is labelled or listed under `skipped` with its reason
+    man['sha256'] = folder_sha256(out, [str(label_path(out, m, i).relative_to(out)) for i in man['sources'].values() for m in man['modalities']
+                                        if label_path(out, m, i).is_file()])
     _write_manifest(out, man)
     stats['seconds'] = time.perf_counter() - t0
     stats['images_per_s'] = stats['labelled'] / stats['seconds'] if stats['labelled'] else 0.
@@ -535,19 +552,25 @@ def pseudo_label_cli(argv: list[str] | None = None) -> int:
     ap.add_argument('--device', default='auto', help='auto | cpu | cuda | cuda:N | mps')
     ap.add_argument('--max-side', type=int, default=768, help='long side limit of the model input (multiple of 32)')
     ap.add_argument('--skip-bad', action='store_true', help='skip unreadable images instead of stopping')
+    ap.add_argument('--size', type=int, default=224, help="make every image square: short side resized to SIZE, centre crop (4M's policy); 0 keeps each image's size")
     ap.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: torch decides)')
     ap.add_argument('--no-progress', action='store_true')
     args = ap.parse_args(argv)
-    if args.threads: torch.set_num_threads(args.threads)
     try:
+        check_range('--batch-size', args.batch_size, 1); check_range('--max-side', args.max_side, 32); check_range('--size', args.size, 0)
+        check_range('--threads', args.threads, 1)
+        if args.threads: torch.set_num_threads(args.threads)
+        check_separate(args.images, args.out, '--images', '--out')
         mods = [check_modality_name(m) for s in args.modalities for m in s.split(',') if m]
         list_images(args.images)                        # fail on a bad folder before loading any model
         weights, device = _weights(mods, args.weights, args.weights_dir), _device(args.device)
         labellers = {m: load_labeller(m, weights[m], device=device, max_side=args.max_side) for m in mods}
-        stats = pseudo_label_folder(args.images, args.out, labellers, args.batch_size, args.skip_bad, not args.no_progress)
-    except PseudoLabelError as e:
+        stats = pseudo_label_folder(args.images, args.out, labellers, args.batch_size, args.skip_bad, not args.no_progress,
+                                    size=args.size or None)
+    except UserError as e:
+        if os.environ.get('FOURM_NB_DEBUG') == '1': raise
         print(f'fourm_nb pseudo-label: error: {e}', file=sys.stderr)
-        return 1
+        return 2
     print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in stats.items()}))
     return 0
 
@@ -561,9 +584,10 @@ def bench_pseudo_labels(out_json, n_images: int = 32, size: int = 64, batch_size
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
         for i in range(n_images):
-            Image.fromarray((render_scene(i, size)['rgb'].transpose(1, 2, 0) * 255).round().astype(np.uint8)).save(d / f'{i:04d}.png')
+            (d / 'img').mkdir(exist_ok=True)
+            Image.fromarray((render_scene(i, size)['rgb'].transpose(1, 2, 0) * 255).round().astype(np.uint8)).save(d / 'img' / f'{i:04d}.png')
         labellers = {m: load_labeller(m, save_tiny_labeller(m, d / 'w' / m), device=_device(device)) for m in modalities}
-        st = pseudo_label_folder(d, d / 'out', labellers, batch_size=batch_size, progress=False)
+        st = pseudo_label_folder(d / 'img', d / 'out', labellers, batch_size=batch_size, progress=False)
     res = dict(bench='pseudo_labels', device=device, n_images=n_images, size=size, batch_size=batch_size, modalities=list(modalities),
                torch_threads=torch.get_num_threads(), label_seconds=round(st['seconds'], 3), images_per_s=round(st['images_per_s'], 2))
     with atomic_write(Path(out_json)) as tmp: tmp.write_text(json.dumps(res, indent=1))

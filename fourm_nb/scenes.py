@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import shutil
 import sys
 import textwrap
@@ -17,18 +18,18 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
+from PIL import Image, ImageOps
 
-from .core import atomic_write
+from .core import DataError, UnknownModalityError, atomic_write, check_finite, folder_sha256
 
 # %% auto #0
 __all__ = ['SCENE_CLASSES', 'SHAPES', 'COLORS', 'SIZES', 'MATERIALS', 'FLOOR_COLOR', 'AMBIENT', 'DIFFUSE', 'SCENE_LAYOUTS',
            'SYNONYMS', 'SCENE_MODALITIES', 'MANIFEST_VERSION', 'scene_layout', 'sample_scene', 'camera_frame',
            'camera_rays', 'intrinsics', 'hit_sphere', 'hit_box', 'hit_cylinder', 'hit_object', 'make_caption',
            'parse_caption', 'trace', 'render_scene', 'depth_to_points', 'depth_normals', 'show_scenes', 'scene_seed',
-           'save_sample', 'read_manifest', 'write_scenes', 'load_modality', 'SceneDataset', 'collate_scenes',
-           'scan_image_folder', 'resize_center_crop', 'load_rgb', 'ImageFolder', 'write_image_folder', 'scenes_cli',
-           'bench_scenes']
+           'save_sample', 'read_manifest', 'dataset_sha256', 'write_scenes', 'load_modality', 'SceneDataset',
+           'collate_scenes', 'to_rgb', 'open_rgb', 'scan_image_folder', 'resize_center_crop', 'load_rgb', 'ImageFolder',
+           'write_image_folder', 'scenes_cli', 'bench_scenes']
 
 # %% ../nbs/01_scenes.ipynb #a070f720
 SCENE_CLASSES: list[str] = ['background', 'floor', 'sphere', 'cube', 'cylinder']   # semseg id = index
@@ -424,9 +425,9 @@ def read_manifest(root) -> dict:
     path = Path(root) / 'manifest.json'
     if not path.is_file(): raise FileNotFoundError(f'{root}: not a dataset folder (no manifest.json)')
     try: m = json.loads(path.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise ValueError(f'{path}: malformed manifest ({e})') from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as e: raise DataError(f'{path}: malformed manifest ({e})') from None
     missing = [k for k in ('kind', 'n', 'modalities') if k not in m] if isinstance(m, dict) else ['(not a JSON object)']
-    if missing: raise ValueError(f'{path}: manifest lacks {missing}')
+    if missing: raise DataError(f'{path}: manifest lacks {missing}')
     return m
 
 def _write_manifest(root: Path, manifest: dict):
@@ -449,6 +450,12 @@ def _prepare_out_dir(out: Path, manifest: dict, overwrite: bool) -> bool:
         if (out / sub).is_dir(): shutil.rmtree(out / sub)
     (out / 'manifest.json').unlink()
     return False
+
+def dataset_sha256(root, manifest: dict) -> dict[str, str]:
+    "sha256 of every sample file of a dataset folder (`modality/<id>.<ext>` for ids `0..n-1`), for its manifest."
+    ext = dict(rgb='png', semseg='png', det='json', caption='txt')
+    files = [f'{m}/{i:06d}.{ext.get(m, "npy")}' for m in manifest['modalities'] for i in range(int(manifest['n']))]
+    return folder_sha256(root, [f for f in files if (Path(root) / f).is_file()])
 
 def _render_and_save(args):
     root, i, size, seed, modalities, layout = args
@@ -481,7 +488,7 @@ def write_scenes(out_dir, n: int, size: int = 64, seed: int = 0, modalities=SCEN
             for _ in zip(it, ex.map(_render_and_save, jobs, chunksize=16)): pass
     else:
         for i in it: _render_and_save(jobs[i])
-    _write_manifest(out, {**manifest, 'complete': True})
+    _write_manifest(out, {**manifest, 'complete': True, 'sha256': dataset_sha256(out, manifest)})
     return out
 
 # %% ../nbs/01_scenes.ipynb #416430f6
@@ -510,7 +517,8 @@ def load_modality(root, i: int, modality: str):
         a = _load_npy(path, modality)
         want = _CHANNELS.get(modality)
         if a.ndim != 3 or (want and a.shape[0] != want):
-            raise ValueError(f'{modality}: {path} has shape {a.shape}, expected ({want or "c"}, h, w)')
+            raise DataError(f'{modality}: {path} has shape {a.shape}, expected ({want or "c"}, h, w)')
+        check_finite(a, f'{modality} of sample {int(i)} ({path})')
         return torch.from_numpy(a.astype(np.float32))
     if not path.is_file(): raise FileNotFoundError(f'{modality}: missing file {path}')
     if modality == 'caption': return path.read_text().strip()
@@ -526,11 +534,11 @@ class SceneDataset(torch.utils.data.Dataset):
         self.root = Path(root)
         self.manifest = read_manifest(self.root)
         if self.manifest.get('complete') is False and self.manifest['kind'] in ('scenes', 'images'):
-            raise ValueError(f'{self.root}: incomplete dataset (writing was interrupted); run the writer again')
+            raise DataError(f'{self.root}: incomplete dataset (writing was interrupted); run the writer again')
         have = list(self.manifest['modalities'])
         self.modalities = have if modalities is None else list(modalities)
         bad = [m for m in self.modalities if m not in have]
-        if bad: raise KeyError(f'{self.root}: modalities {bad} are not in this dataset; it has {have}')
+        if bad: raise UnknownModalityError(f'{self.root}: modalities {bad} are not in this dataset; it has {have}')
         self.classes = self.manifest.get('classes')
     def __len__(self): return int(self.manifest['n'])
     def __getitem__(self, i: int) -> dict:
@@ -543,31 +551,51 @@ def collate_scenes(items: list[dict]) -> dict:
     return {k: torch.stack([it[k] for it in items]) if isinstance(items[0][k], torch.Tensor) else [it[k] for it in items] for k in items[0]}
 
 # %% ../nbs/01_scenes.ipynb #be21438b
+def to_rgb(im: Image.Image, where: str = 'image') -> Image.Image:
+    "Any decoded PIL image as 8-bit RGB the right way up: EXIF orientation applied, 16-bit scaled (not clipped), palette expanded, alpha over white."
+    im = ImageOps.exif_transpose(im)
+    if im.mode.startswith('I'):                                   # 16-bit grey (PNG/TIFF): scale 0..65535 to 0..255
+        a = np.asarray(im).astype(np.float64)
+        im = Image.fromarray(np.clip(np.round(a / 65535 * 255), 0, 255).astype(np.uint8), 'L')
+    elif im.mode == 'F': raise DataError(f'{where}: a floating-point image (mode F) has no defined colour scale')
+    if im.mode == 'P': im = im.convert('RGBA')
+    if im.mode in ('RGBA', 'LA', 'PA', 'La', 'RGBa'):
+        im = Image.alpha_composite(Image.new('RGBA', im.size, (255, 255, 255, 255)), im.convert('RGBA'))
+    return im if im.mode == 'RGB' else im.convert('RGB')
+
+def open_rgb(path, size: int | None = None) -> Image.Image:
+    "Decode an image file completely (a truncated file fails) as RGB via `to_rgb`, resized + centre-cropped to `size` if given."
+    try:
+        with Image.open(path) as im:
+            im.load()
+            out = to_rgb(im, str(path))
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as e:
+        if isinstance(e, DataError): raise
+        raise DataError(f'{path}: cannot read image ({e})') from None
+    return resize_center_crop(out, size) if size else out
+
 def scan_image_folder(folder, strict: bool = False, recursive: bool = True) -> list[Path]:
-    "Sorted RGB image files under `folder`; unreadable / non-RGB files are skipped with a warning naming them (raise if `strict`)."
+    "Sorted image files under `folder` that decode completely; the others are skipped with a warning naming them (raise if `strict`)."
     folder = Path(folder)
     if not folder.is_dir(): raise FileNotFoundError(f'image folder not found: {folder}')
+    if not isinstance(strict, bool): raise TypeError('strict must be a bool')
     files = sorted(p for p in (folder.rglob('*') if recursive else folder.iterdir())
                    if p.is_file() and not any(part.startswith('.') for part in p.relative_to(folder).parts))
     good, bad = [], []
     for p in files:
-        try:
-            with Image.open(p) as im:
-                mode = im.mode
-                im.verify()
+        try: open_rgb(p)                                          # full decode: truncated files fail here, not half-way through an import
         except Exception as e:                                   # PIL raises many types for broken files
             bad.append(f'{p.relative_to(folder)} (unreadable: {type(e).__name__})'); continue
-        if mode != 'RGB': bad.append(f'{p.relative_to(folder)} (not RGB: mode {mode!r})'); continue
         good.append(p)
     if bad:
         msg = f'{folder}: skipped {len(bad)} of {len(files)} files: ' + '; '.join(bad)
         if strict: raise ValueError(msg)
         warnings.warn(msg, stacklevel=2)
-    if not good: raise ValueError(f'{folder}: no readable RGB images found')
+    if not good: raise DataError(f'{folder}: no readable images found')
     return good
 
 def resize_center_crop(im: Image.Image, size: int) -> Image.Image:
-    "Scale the shorter side to `size` (bicubic) and cut the central `size`x`size` square."
+    "4M's policy: scale the shorter side to `size` (bicubic) and cut the central `size`x`size` square."
     w, h = im.size
     s = size / min(w, h)
     im = im.resize((max(size, round(w * s)), max(size, round(h * s))), Image.BICUBIC)
@@ -576,13 +604,8 @@ def resize_center_crop(im: Image.Image, size: int) -> Image.Image:
     return im.crop((l, t, l + size, t + size))
 
 def load_rgb(path, size: int | None = None) -> np.ndarray:
-    "RGB image file -> float32 `3 h w` in [0,1] (resized + centre-cropped to `size` if given); errors name the file."
-    try:
-        with Image.open(path) as im:
-            if im.mode != 'RGB': raise ValueError(f'{path}: not an RGB image (mode {im.mode!r})')
-            im = resize_center_crop(im, size) if size else im.copy()
-    except OSError as e: raise ValueError(f'{path}: cannot read image ({e})') from None
-    return np.asarray(im, dtype=np.float32).transpose(2, 0, 1) / 255
+    "Image file -> float32 RGB `3 h w` in [0,1] (see `open_rgb`; resized + centre-cropped to `size` if given); errors name the file."
+    return np.asarray(open_rgb(path, size), dtype=np.float32).transpose(2, 0, 1) / 255
 
 class ImageFolder(torch.utils.data.Dataset):
     "A folder of RGB images as a Dataset: item = dict(rgb `3 h w` float [0,1], id, path)."
@@ -594,7 +617,10 @@ class ImageFolder(torch.utils.data.Dataset):
         return dict(rgb=torch.from_numpy(load_rgb(self.files[i], self.size)), id=i, path=str(self.files[i]))
 
 def write_image_folder(src, out_dir, size: int = 224, strict: bool = False, overwrite: bool = False) -> Path:
-    "Copy the RGB images of folder `src` into dataset folder `out_dir` (`rgb/{id:06d}.png`, square `size`)."
+    "Copy the images of folder `src` into dataset folder `out_dir` (`rgb/{id:06d}.png`, square `size`: short side resized, centre crop)."
+    from fourm_nb.core import check_separate
+    if isinstance(size, bool) or not isinstance(size, int) or size < 1: raise DataError(f'size must be a positive int, got {size!r}')
+    check_separate(src, out_dir, '--images', '--out')
     ds = ImageFolder(src, size=size, strict=strict)
     out = Path(out_dir)
     manifest = dict(kind='images', version=MANIFEST_VERSION, n=len(ds), size=int(size), seed=None, classes=None, modalities=['rgb'],
@@ -604,7 +630,7 @@ def write_image_folder(src, out_dir, size: int = 224, strict: bool = False, over
     _write_manifest(out, manifest)
     for i in range(len(ds)):
         _write_png(out / 'rgb' / f'{i:06d}.png', np.round(ds[i]['rgb'].numpy().transpose(1, 2, 0) * 255).astype(np.uint8))
-    _write_manifest(out, {**manifest, 'complete': True})
+    _write_manifest(out, {**manifest, 'complete': True, 'sha256': dataset_sha256(out, manifest)})
     return out
 
 # %% ../nbs/01_scenes.ipynb #cf8e49c3
@@ -627,8 +653,9 @@ def scenes_cli(argv: list[str] | None = None) -> int:
         else: out = write_scenes(a.out, n=a.n, size=a.size, seed=a.seed, overwrite=a.overwrite, workers=a.workers, progress=True,
                                  layout=a.layout)
     except (ValueError, FileExistsError, FileNotFoundError, KeyError) as e:
+        if os.environ.get('FOURM_NB_DEBUG') == '1': raise
         print(f'fourm_nb scenes: error: {e}', file=sys.stderr)
-        return 1
+        return 2
     m = read_manifest(out)
     print(f"wrote {m['n']} {m['kind']} samples ({', '.join(m['modalities'])}) at {m['size']} px to {out}")
     return 0

@@ -22,15 +22,16 @@ import torch
 from torch import nn
 
 from . import core
-from .core import CheckpointError, Config, ConfigError, atomic_write, load_tensors, safe_load_yaml, save_tensors, set_seed
+from .core import (CheckpointError, Config, ConfigError, NonFiniteLossError, ResumeMismatchError, UserError, atomic_write,
+                           file_sha256, load_newest_checkpoint, load_tensors, safe_load_yaml, save_tensors, set_seed, write_sha256_list)
 
 # %% auto #0
 __all__ = ['RESUMABLE_CHANGES', 'H100_BF16_PEAK_FLOPS', 'TrainConfig', 'tokens_per_step', 'run_schedule', 'lr_at', 'param_groups',
            'BatchError', 'check_batch', 'SampleStream', 'RankBatchSampler', 'MaskedSamples', 'make_loader',
-           'checkpoint_dir', 'latest_checkpoint', 'check_resume_config', 'NonFiniteLossError', 'evaluate',
-           'apply_activation_checkpointing', 'fit', 'fourm_model_config', 'fourm_saver', 'masking_config', 'build_data',
-           'train_fourm', 'load_train_config', 'train_cli', 'fourm_flops_per_sample', 'random_masked_batch',
-           'bench_train']
+           'checkpoint_dir', 'latest_checkpoint', 'check_resume_config', 'evaluate', 'apply_activation_checkpointing',
+           'fit', 'fourm_model_config', 'data_provenance', 'check_vocabularies', 'fourm_saver', 'masking_config',
+           'build_data', 'train_fourm', 'load_train_config', 'train_cli', 'fourm_flops_per_sample',
+           'random_masked_batch', 'bench_train']
 
 # %% ../nbs/10_training.ipynb #a1f225ac
 @dataclass
@@ -83,6 +84,14 @@ class TrainConfig(Config):
         if self.precision not in ('auto', 'no', 'bf16', 'fp16'):
             raise ConfigError(f"TrainConfig.precision must be 'auto', 'no', 'bf16' or 'fp16', got {self.precision!r}")
         if self.eval_samples < 0: raise ConfigError(f'TrainConfig.eval_samples must be >= 0, got {self.eval_samples}')
+        for k, lo in (('steps', 1), ('warmup_steps', 0), ('log_every', 0), ('eval_every', 0), ('eval_batches', 1), ('ckpt_every', 0),
+                      ('keep_checkpoints', 0), ('num_workers', 0), ('seed', 0)):
+            v = getattr(self, k)
+            if v is not None and v < lo: raise ConfigError(f'TrainConfig.{k} must be >= {lo}, got {v}')
+        for k in ('total_tokens', 'warmup_tokens', 'lr', 'clip_grad'):
+            v = getattr(self, k)
+            if v is not None and not v > 0: raise ConfigError(f'TrainConfig.{k} must be > 0, got {v}')
+        if not self.blr > 0: raise ConfigError(f'TrainConfig.blr must be > 0, got {self.blr}')
 
 # %% ../nbs/10_training.ipynb #2b159f3c
 def tokens_per_step(cfg: TrainConfig, num_processes: int = 1) -> int:
@@ -202,16 +211,15 @@ RESUMABLE_CHANGES = {'steps', 'total_tokens', 'out_dir', 'resume', 'progress', '
                      'ckpt_every', 'keep_checkpoints', 'num_workers', 'data', 'eval_data', 'cpu'}
 
 def check_resume_config(saved: TrainConfig, cfg: TrainConfig, source: str = 'checkpoint'):
-    "Raise `CheckpointError` listing the settings in which `cfg` differs from the run that wrote the checkpoint."
+    "Raise `ResumeMismatchError` listing the settings in which `cfg` differs from the run that wrote the checkpoint."
     a, b = saved.to_dict(), cfg.to_dict()
     diff = [k for k in b if k not in RESUMABLE_CHANGES and a.get(k) != b[k]]
     if diff:
         lines = [f'  {k}: checkpoint {a.get(k)!r} != config {b[k]!r}' for k in diff]
-        raise CheckpointError(f'cannot resume from {source}: it was written by another config\n' + '\n'.join(lines))
+        raise ResumeMismatchError(f'cannot resume from {source}: it was written by another config\n' + '\n'.join(lines))
 
 # %% ../nbs/10_training.ipynb #02dc39cc
-class NonFiniteLossError(RuntimeError):
-    "The loss or gradient became NaN/inf; training stopped without applying the step."
+# NonFiniteLossError (fourm_nb.core): the loss or gradient became NaN/inf; training stopped without applying the step.
 
 def _mean_logs(logs: list[dict]) -> dict:
     "Mean of each key over the dicts that have it (a batch without targets of a modality has no loss for it)."
@@ -281,6 +289,7 @@ def _save_checkpoint(accelerator, model, cfg: TrainConfig, state: dict, save_mod
         save_model(weights, tmp / 'model')
         cfg.save(tmp / 'train_config.yaml')
         (tmp / 'trainer.json').write_text(json.dumps(state))
+        write_sha256_list(tmp, sorted(str(p.relative_to(tmp)) for p in tmp.rglob('*') if p.is_file()))   # for `fourm_nb verify`
         if final.exists(): shutil.rmtree(final)
         os.replace(tmp, final)
         with atomic_write(final.parent / 'latest') as t: t.write_text(final.name)
@@ -302,34 +311,55 @@ def _publish_final(checkpoint: Path, out_dir: Path):
     shutil.rmtree(old, ignore_errors=True)
 
 # %% ../nbs/10_training.ipynb #a172ec90
-def _find_resume(cfg: TrainConfig, out: Path) -> Path | None:
-    if cfg.resume == 'auto': return latest_checkpoint(out)
-    if cfg.resume in ('none', ''): return None
-    ck = Path(cfg.resume)
-    if not (ck / 'trainer.json').is_file(): raise CheckpointError(f'resume: {ck} is not a checkpoint folder (no trainer.json)')
-    return ck
-
-def _resume(acc, cfg: TrainConfig, out: Path) -> tuple:
-    "Load the checkpoint `cfg.resume` asks for into the prepared objects of `acc`; `(step, tokens_seen, history, evals, ckpt)`."
-    ck = _find_resume(cfg, out)
-    if ck is None: return 0, 0, [], [], None
+def _load_checkpoint(acc, cfg: TrainConfig, ck: Path, provenance: dict | None) -> dict:
+    "Load checkpoint `ck` into the prepared objects of `acc` after checking it belongs to this run; its trainer state."
+    if not (ck / 'trainer.json').is_file(): raise CheckpointError(f'{ck} is not a checkpoint folder (no trainer.json)')
+    if (ck / 'sha256.json').is_file():
+        _, bad = core.verify_path(ck / 'sha256.json')
+        if bad: raise CheckpointError(f'{ck} is damaged: {bad[0]}' + (f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''))
     check_resume_config(TrainConfig.load(ck / 'train_config.yaml'), cfg, source=str(ck))
     saved = json.loads((ck / 'trainer.json').read_text())
+    if not isinstance(saved, dict) or not {'step', 'tokens_seen', 'history', 'evals', 'num_processes'} <= set(saved):
+        raise CheckpointError(f'{ck / "trainer.json"} is not a trainer state')
     if saved['num_processes'] != acc.num_processes:
-        raise CheckpointError(f'cannot resume from {ck}: it was written by {saved["num_processes"]} processes, this run has '
-                              f'{acc.num_processes} (the global batch, and so the data order, would change)')
+        raise ResumeMismatchError(f'cannot resume from {ck}: it was written by {saved["num_processes"]} processes, this run has '
+                                  f'{acc.num_processes} (the global batch, and so the data order, would change)')
+    old, new = (saved.get('data') or {}).get('modalities', {}), (provenance or {}).get('modalities', {})
+    for k in sorted(set(old) & set(new)):
+        if old[k].get('version') != new[k].get('version'):
+            raise ResumeMismatchError(f'cannot resume from {ck}: {k!r} was trained on tokens of tokenizer version {old[k].get("version")}, '
+                                      f'the shards in {provenance["data"]} now hold version {new[k].get("version")} (re-made with another '
+                                      'tokenizer); train in a new out_dir or re-make the shards with the old tokenizer')
     acc.load_state(str(ck / 'state'))
+    return saved
+
+def _resume(acc, cfg: TrainConfig, out: Path, provenance: dict | None = None) -> tuple:
+    "Load the checkpoint `cfg.resume` asks for (auto: the newest that loads); `(step, tokens_seen, history, evals, ckpt)`."
+    if cfg.resume in ('none', ''): return 0, 0, [], [], None
+    if acc.is_main_process:                                   # half-written checkpoints of an interrupted run
+        for p in (out / 'checkpoints').glob('.step_*.tmp'): shutil.rmtree(p, ignore_errors=True)
+    acc.wait_for_everyone()
+    if cfg.resume == 'auto':
+        ck, saved = load_newest_checkpoint(out, lambda c: _load_checkpoint(acc, cfg, c, provenance), log=acc.print)
+        if ck is None: return 0, 0, [], [], None
+    else:
+        ck = Path(cfg.resume)
+        if not (ck / 'trainer.json').is_file(): raise CheckpointError(f'resume: {ck} is not a checkpoint folder (no trainer.json)')
+        saved = _load_checkpoint(acc, cfg, ck, provenance)
     step = saved['step']
     log = out / 'log.jsonl'
-    if acc.is_main_process and log.is_file():   # forget what was logged after the checkpoint: those steps are re-run
-        keep = [l for l in log.read_text().splitlines() if l and json.loads(l)['step'] <= step]
+    if acc.is_main_process and log.is_file():   # forget what was logged after the checkpoint (those steps are re-run), and a torn last line
+        def _step(line):
+            try: return json.loads(line)['step']
+            except (json.JSONDecodeError, KeyError, TypeError): return None
+        keep = [l for l in log.read_text().splitlines() if l and (s := _step(l)) is not None and s <= step]
         with atomic_write(log) as t: t.write_text(''.join(l + '\n' for l in keep))
     acc.print(f'resumed from {ck} at step {step}')
     return step, saved['tokens_seen'], saved['history'], saved['evals'], ck
 
 # %% ../nbs/10_training.ipynb #f5b68a01
 def fit(model: nn.Module, dataset, mask_fn: Callable, collate_fn: Callable, cfg: TrainConfig, modalities: list[str],
-        save_model: Callable, eval_dataset=None, on_step: Callable | None = None, accelerator=None) -> dict:
+        save_model: Callable, eval_dataset=None, on_step: Callable | None = None, accelerator=None, provenance: dict | None = None) -> dict:
     "Train `model` on `dataset` as `cfg` says; resume from a checkpoint if asked. Returns `dict(history, evals, step, ...)`."
     from accelerate.utils import send_to_device
     from tqdm import tqdm
@@ -342,7 +372,7 @@ def fit(model: nn.Module, dataset, mask_fn: Callable, collate_fn: Callable, cfg:
     optimizer = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=sched['lr'], betas=tuple(cfg.betas), eps=cfg.eps)
     model, optimizer = acc.prepare(model, optimizer)
 
-    step, tokens_seen, history, evals, ck = _resume(acc, cfg, out)
+    step, tokens_seen, history, evals, ck = _resume(acc, cfg, out, provenance)
     last_good = ck
     if cfg.progress:
         acc.print(f"{sched['steps']} steps x {sched['tokens_per_step']:,} tokens = {sched['steps'] * sched['tokens_per_step']:.3g} "
@@ -357,7 +387,7 @@ def fit(model: nn.Module, dataset, mask_fn: Callable, collate_fn: Callable, cfg:
                                 seed=cfg.seed + 1, num_batches=cfg.eval_batches, shuffle=False)
         return {'step': step, **evaluate(model, ev_loader, acc, cfg.num_input_tokens, cfg.num_target_tokens)}
     def state():   # the full history is in log.jsonl; a checkpoint keeps the last 10k steps of it
-        return dict(step=step, tokens_seen=tokens_seen, history=history[-10_000:], evals=evals, num_processes=acc.num_processes)
+        return dict(step=step, tokens_seen=tokens_seen, history=history[-10_000:], evals=evals, num_processes=acc.num_processes, data=provenance)
     def save(): return _save_checkpoint(acc, model, cfg, state(), save_model)
 
     bar = tqdm(total=sched['steps'], initial=step, disable=not (cfg.progress and acc.is_main_process), desc='train', dynamic_ncols=True)
@@ -416,14 +446,38 @@ def fit(model: nn.Module, dataset, mask_fn: Callable, collate_fn: Callable, cfg:
 def fourm_model_config(cfg: TrainConfig):
     "The `FourMConfig` of a training config (strictly checked)."
     from fourm_nb.model import FourMConfig
-    return FourMConfig.from_dict(cfg.model, _prefix='model.')
+    mc = FourMConfig.from_dict(cfg.model, _prefix='model.')
+    for k in ('dim', 'encoder_depth', 'decoder_depth', 'num_heads'):
+        v = getattr(mc, k, None)
+        if v is not None and v < 1: raise ConfigError(f'model.{k} must be >= 1, got {v}')
+    return mc
 
-def fourm_saver(model_cfg) -> Callable:
-    "`save(weights, dir)` writing `config.yaml` + `model.safetensors` in `FourM.save_pretrained`'s layout."
+def data_provenance(dataset) -> dict | None:
+    "What a model trains on: the shard folder, the sha256 of its manifest, its dataset, and per modality vocabulary, version and tokenizer."
+    base = dataset
+    while isinstance(base, torch.utils.data.Subset): base = base.dataset
+    if not hasattr(base, 'manifest') or not hasattr(base, 'spec'): return None
+    return dict(data=str(base.root), manifest_sha256=file_sha256(base.root / 'manifest.json'), dataset=base.manifest.get('dataset'),
+                text_tokenizer=base.manifest.get('text_tokenizer'),
+                modalities={k: {f: s[f] for f in ('kind', 'vocab_size', 'version', 'tokenizer') if f in s} for k, s in base.spec.items()})
+
+def check_vocabularies(model_cfg, provenance: dict) -> None:
+    "Raise `UserError` naming both sides unless every token modality of the model has the vocabulary its shards were made with."
+    for k, s in provenance['modalities'].items():
+        if s.get('kind') not in ('dense_tokens', 'sequence'): continue
+        v = model_cfg.modality(k).vocab_size
+        if v != s['vocab_size']:
+            raise UserError(f"the model's vocabulary for {k!r} has {v} ids, the shards in {provenance['data']} were made with a tokenizer of "
+                            f"{s['vocab_size']}; set model.modality_overrides.{k}.vocab_size to {s['vocab_size']}")
+
+def fourm_saver(model_cfg, provenance: dict | None = None) -> Callable:
+    "`save(weights, dir)` writing `config.yaml` + `model.safetensors` in `FourM.save_pretrained`'s layout (+ `provenance.json`)."
     def save(weights: dict, d: Path):
         d = Path(d); d.mkdir(parents=True, exist_ok=True)
         model_cfg.save(d / 'config.yaml')
         save_tensors(weights, d / 'model.safetensors', metadata={'format': 'fourm_nb.FourM'})
+        if provenance is not None:
+            with atomic_write(d / 'provenance.json') as t: t.write_text(json.dumps(provenance, indent=1))
     return save
 
 def masking_config(cfg: TrainConfig, model_cfg):
@@ -447,6 +501,7 @@ def build_data(cfg: TrainConfig, modalities: list[str]) -> tuple:
     "`(train_dataset, eval_dataset | None)` from the token shards of `cfg` (`eval_data`, or the last `eval_samples`)."
     from fourm_nb.data import TokenShardDataset
     if not cfg.data: raise ConfigError('TrainConfig.data is empty: give the folder of token shards (`fourm_nb pretokenize --out ...`)')
+    core.check_separate(cfg.data, cfg.out_dir, 'data', 'out_dir')
     ds = TokenShardDataset(cfg.data, modalities=modalities)
     ev = None
     if cfg.eval_data: ev = TokenShardDataset(cfg.eval_data, modalities=modalities)
@@ -464,11 +519,14 @@ def train_fourm(cfg: TrainConfig, model: nn.Module | None = None, dataset=None, 
     model_cfg = fourm_model_config(cfg)
     modalities = list(dict.fromkeys(model_cfg.encoder_modalities + model_cfg.decoder_modalities))
     if dataset is None: dataset, eval_dataset = build_data(cfg, modalities)
+    prov = data_provenance(dataset)
+    if prov is not None: check_vocabularies(model_cfg, prov)
     if mask_fn is None: mask_fn = UnifiedMasking(masking_config(cfg, model_cfg))
     if model is None:
         set_seed(cfg.seed)
         model = FourM(model_cfg)
-    res = fit(model, dataset, mask_fn, collate_fn or collate, cfg, modalities, fourm_saver(model_cfg), eval_dataset, on_step)
+    res = fit(model, dataset, mask_fn, collate_fn or collate, cfg, modalities, fourm_saver(model_cfg, prov), eval_dataset, on_step,
+              provenance=prov)
     return res
 
 # %% ../nbs/10_training.ipynb #c494e9c1
@@ -513,7 +571,8 @@ def train_cli(argv: list[str] | None = None) -> int:
         res = train_fourm(cfg)
     except NonFiniteLossError as e:
         print(f'fourm_nb train: {e}', file=sys.stderr); return 1
-    except (ConfigError, CheckpointError, BatchError, FileNotFoundError, KeyError) as e:
+    except (UserError, BatchError, FileNotFoundError, KeyError) as e:
+        if os.environ.get('FOURM_NB_DEBUG') == '1': raise
         print(f'fourm_nb train: {e}', file=sys.stderr); return 2
     if res['num_processes'] == 1 or int(os.environ.get('RANK', '0')) == 0:
         last = res['evals'][-1] if res['evals'] else {}

@@ -17,7 +17,8 @@ import torch
 from torch import nn
 
 from .. import core
-from ..core import CheckpointError, atomic_write, load_state_dict_strict, load_tensors, save_tensors, set_seed
+from ..core import (CheckpointError, NonFiniteLossError, UserError, atomic_write, check_range, check_separate, check_writable_dir,
+                           load_state_dict_strict, load_tensors, save_tensors, set_seed)
 from .vqvae import TokenizerConfig, build_tokenizer, load_tokenizer, plot_reconstructions, reconstruction_metrics
 
 # %% auto #0
@@ -92,6 +93,7 @@ def save_checkpoint(out_dir, step: int, model: nn.Module, opt: torch.optim.Optim
     tensors, meta = optimizer_to_tensors(opt)
     save_tensors({**tensors, **_rng_tensors()}, tmp / 'optimizer.safetensors', metadata=meta)
     (tmp / 'trainer_state.json').write_text(json.dumps({'step': step, 'history': history}))
+    core.write_sha256_list(tmp, sorted(str(p.relative_to(tmp)) for p in tmp.rglob('*') if p.is_file()))   # for `fourm_nb verify`
     if final.exists(): shutil.rmtree(final)
     os.replace(tmp, final)
     with atomic_write(ck / 'latest') as t: t.write_text(final.name)
@@ -105,6 +107,9 @@ def latest_checkpoint(out_dir) -> Path | None:
 def load_checkpoint(path, model: nn.Module, opt: torch.optim.Optimizer) -> dict:
     "Restore model and optimizer from a checkpoint folder; returns the trainer state (step, history, rng)."
     path = Path(path)
+    if (path / 'sha256.json').is_file():
+        _, bad = core.verify_path(path / 'sha256.json')
+        if bad: raise CheckpointError(f'{path} is damaged: {bad[0]}')
     cfg = getattr(model, 'cfg', None)
     if cfg is not None and (path / 'config.yaml').is_file():
         saved = type(cfg).load(path / 'config.yaml')
@@ -112,9 +117,8 @@ def load_checkpoint(path, model: nn.Module, opt: torch.optim.Optimizer) -> dict:
             diff = [k for k in cfg.to_dict() if cfg.to_dict()[k] != saved.to_dict().get(k)]
             raise CheckpointError(f'{path}: checkpoint was trained with a different config (keys {diff}); use another out_dir or resume=False')
     load_state_dict_strict(model, load_tensors(path / 'model.safetensors'), source=str(path / 'model.safetensors'))
-    from safetensors import safe_open
-    with safe_open(str(path / 'optimizer.safetensors'), 'pt') as f: meta = f.metadata()
     t = load_tensors(path / 'optimizer.safetensors')
+    meta = core.tensors_metadata(path / 'optimizer.safetensors')
     rng = t.pop('rng.torch')
     optimizer_from_tensors(opt, t, meta)
     return {**json.loads((path / 'trainer_state.json').read_text()), 'rng': rng}
@@ -155,6 +159,11 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
     "Train a tokenizer with accelerate; returns dict(model=..., history=[logs...], out_dir=...)."
     from accelerate import Accelerator
     from tqdm.auto import tqdm
+    for name, v, lo in (('steps', steps, 1), ('batch_size', batch_size, 1), ('grad_accum', grad_accum, 1), ('warmup', warmup, 0),
+                        ('checkpoint_every', checkpoint_every, 0), ('log_every', log_every, 1), ('sample_every', sample_every, 0),
+                        ('num_workers', num_workers, 0)):
+        check_range(name, v, lo)
+    if not lr > 0: raise UserError(f'lr must be > 0, got {lr}')
     out_dir = Path(out_dir)
     acc = Accelerator(cpu=cpu, mixed_precision=_mixed_precision(mixed_precision), gradient_accumulation_steps=grad_accum)
     set_seed(seed)                                     # same initial weights on every process
@@ -163,11 +172,13 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
     if key is None: key = model.cfg.info.base if hasattr(model, 'cfg') else None
     model.train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, betas=(0.9, 0.99), weight_decay=weight_decay)
-    step, history = 0, []
-    ck = latest_checkpoint(out_dir) if resume else None
-    if ck is not None:
-        state = load_checkpoint(ck, model, opt)
-        step, history = state['step'], state['history']
+    step, history, ck = 0, [], None
+    if resume:
+        if acc.is_main_process:                            # half-written checkpoints of an interrupted run
+            for p in (out_dir / 'checkpoints').glob('.tmp_step_*'): shutil.rmtree(p, ignore_errors=True)
+        ck, state = core.load_newest_checkpoint(out_dir, lambda c: load_checkpoint(c, model, opt), log=acc.print)
+    if ck is not None: step, history = state['step'], state['history']
+    last_good = ck
     sampler = StreamBatchSampler(len(dataset), batch_size, seed=seed, start=step * grad_accum,
                                  rank=acc.process_index, world=acc.num_processes)
     loader = torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=PickModality(key), num_workers=num_workers)
@@ -185,7 +196,16 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
             with acc.accumulate(wrapped):
                 loss, logs = wrapped(x)
                 acc.backward(loss)
-                if acc.sync_gradients and clip_grad: acc.clip_grad_norm_(wrapped.parameters(), clip_grad)
+                gn = acc.clip_grad_norm_(wrapped.parameters(), clip_grad or math.inf) if acc.sync_gradients else None
+                bad = torch.tensor([float(not torch.isfinite(loss.detach()).all()) +
+                                    float(gn is not None and acc.scaler is None and not math.isfinite(float(gn)))], device=acc.device)
+                if acc.num_processes > 1: bad = acc.reduce(bad, reduction='sum')   # every process stops together
+                if bad.item():
+                    opt.zero_grad()
+                    where = f'the last good checkpoint is {last_good}' if last_good else 'no checkpoint was written yet'
+                    raise NonFiniteLossError(f'train-tokenizer step {step + 1}: non-finite loss {float(loss):.4g} or gradient norm '
+                                             f'{float(gn) if gn is not None else float("nan"):.4g}; stopped before updating the weights; {where} '
+                                             '(lower --lr, or check the data with `fourm_nb verify`)')
                 opt.step(); opt.zero_grad()
             for k, v in logs.items(): acc_logs[k] = acc_logs.get(k, 0.0) + v / grad_accum
         step += 1
@@ -201,7 +221,7 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
             model.train()
         if (checkpoint_every and step % checkpoint_every == 0) or step == end:
             acc.wait_for_everyone()
-            if acc.is_main_process: save_checkpoint(out_dir, step, model, opt.optimizer if hasattr(opt, 'optimizer') else opt, history)
+            if acc.is_main_process: last_good = save_checkpoint(out_dir, step, model, opt.optimizer if hasattr(opt, 'optimizer') else opt, history)
     bar.close()
     acc.wait_for_everyone()
     model.eval()
@@ -237,12 +257,29 @@ def train_tokenizer_cli(argv: list[str] | None = None) -> int:
     p.add_argument('--cpu', action='store_true')
     a = p.parse_args(argv)
     from fourm_nb.scenes import SceneDataset
+    for name, lo in (('steps', 1), ('batch_size', 1), ('grad_accum', 1), ('warmup', 0), ('checkpoint_every', 0), ('sample_every', 0),
+                     ('num_workers', 0), ('num_classes', 0), ('c_replace', 0)):
+        check_range('--' + name.replace('_', '-'), getattr(a, name), lo)
+    if not a.lr > 0: raise UserError(f'--lr must be > 0, got {a.lr}')
+    if not a.config:
+        check_range('--codebook-size', a.codebook_size, 2); check_range('--patch-size', a.patch_size, 1)
+        check_range('--dim', a.dim, 1); check_range('--depth', a.depth, 1)
+        res = core.get_modality(a.modality).image_size
+        if res % a.patch_size: raise UserError(f'--patch-size {a.patch_size} does not divide the {res}-px images of --modality {a.modality}')
+    check_separate(a.data, a.out)
     if a.config: cfg = TokenizerConfig.load(a.config)
     else:
         cfg = TokenizerConfig(modality=a.modality, patch_size=a.patch_size, codebook_size=a.codebook_size, dim=a.dim,
                               encoder_depth=a.depth, decoder_depth=a.depth, num_classes=a.num_classes, c_replace=a.c_replace)
     base = cfg.info.base
     ds = SceneDataset(a.data, modalities=[base])
+    if ds.manifest.get('size') is None:
+        raise UserError(f'{a.data}: its images have different sizes; label them with `fourm_nb pseudo-label --size N` (short side resized, centre crop)')
+    have = tuple(ds[0][base].shape[-2:])
+    if have != (cfg.input_size, cfg.input_size):
+        raise UserError(f'--modality {cfg.modality} reads {cfg.input_size}x{cfg.input_size} {base} maps, the dataset {a.data} has '
+                        f'{have[0]}x{have[1]}; use --modality {base}@{ds.manifest["size"]}')
+    check_writable_dir(a.out)
     if cfg.kind == 'labels' and cfg.num_classes == cfg.info.num_classes and ds.classes:
         cfg = cfg.replace(num_classes=len(ds.classes))
     sample = torch.stack([ds[i][base] for i in range(min(4, len(ds)))]) if a.sample_every else None

@@ -5,6 +5,7 @@
 # %% ../../nbs/04b_vqvae_models.ipynb #dccc2adf
 from __future__ import annotations
 
+import hashlib
 import importlib
 import json
 import math
@@ -22,14 +23,14 @@ from timm.layers import build_sincos2d_pos_embed
 from timm.models.vision_transformer import Block
 from torch import nn
 
-from ..core import (Config, ConfigError, CheckpointError, atomic_write, get_modality, load_state_dict_strict,
-                           load_tensors, save_tensors)
+from ..core import (Config, ConfigError, CheckpointError, UserError, atomic_write, check_finite, get_modality,
+                           load_state_dict_strict, load_tensors, save_tensors, tensors_sha256)
 from .quantizer import VectorQuantizer, codebook_usage, nearest_code, perplexity
 
 # %% auto #0
 __all__ = ['TOKENIZER_DEFAULTS', 'TokenizerConfig', 'sincos_pos_embed', 'ViTEncoder', 'ViTDecoder', 'ConvEncoder', 'ConvDecoder',
-           'miou', 'VQVAE', 'tokenizer_class', 'build_tokenizer', 'load_tokenizer', 'reconstruction_metrics',
-           'plot_reconstructions', 'bench_tokenize']
+           'miou', 'VQVAE', 'tokenizer_class', 'build_tokenizer', 'load_tokenizer', 'check_tokenizer_fits',
+           'reconstruction_metrics', 'plot_reconstructions', 'bench_tokenize']
 
 # %% ../../nbs/04b_vqvae_models.ipynb #97ce61ae
 TOKENIZER_DEFAULTS = {   # per raw modality: reconstruction loss, normalisation, mean, std
@@ -68,7 +69,11 @@ class TokenizerConfig(Config):
     decoder_kwargs: dict[str, typing.Any] = field(default_factory=dict)   # extra options of special decoders (diffusion)
 
     def __post_init__(self):
-        info = self.info
+        for k, lo in (('patch_size', 1), ('codebook_size', 2), ('latent_dim', 1), ('dim', 1), ('encoder_depth', 0),
+                      ('decoder_depth', 0), ('num_heads', 1), ('class_emb_dim', 1)):
+            if getattr(self, k) < lo: raise ConfigError(f'TokenizerConfig.{k} must be >= {lo}, got {getattr(self, k)}')
+        try: info = self.info
+        except ValueError as e: raise ConfigError(f'TokenizerConfig: {e}') from None
         if info.base not in TOKENIZER_DEFAULTS:
             raise ConfigError(f'TokenizerConfig.modality: {self.modality!r} is not a raw dense modality; '
                               f'expected one of {list(TOKENIZER_DEFAULTS)} (e.g. "semseg@64")')
@@ -217,6 +222,7 @@ class VQVAE(nn.Module):
             if not x.dtype.is_floating_point or x.ndim != 4 or x.shape[1] != cfg.in_channels:
                 raise ValueError(f'{name}: expected a float tensor of shape (b, {cfg.in_channels}, h, w), got {x.dtype} {tuple(x.shape)}')
             hw = x.shape[-2:]
+            check_finite(x, name)
         if hw[0] % P or hw[1] % P or hw[0] == 0 or hw[1] == 0:
             raise ValueError(f'{name}: resolution {hw[0]}x{hw[1]} of shape {tuple(x.shape)} is not divisible by the patch size {P} '
                              f'(expected e.g. {cfg.input_size}x{cfg.input_size})')
@@ -320,12 +326,25 @@ class VQVAE(nn.Module):
         return self.training_loss(raw)
 
     # ---- save / load -------------------------------------------------------------------------------------------
+    def card(self) -> dict:
+        "What identifies this tokenizer: modality, image size, grid, codebook size and the sha256 of config + weights."
+        cfg = self.cfg
+        h = hashlib.sha256(cfg.to_yaml().encode()); h.update(tensors_sha256(self.state_dict()).encode())
+        return dict(modality=cfg.info.base, image_size=cfg.image_size, patch_size=cfg.patch_size, grid=list(cfg.grid),
+                    codebook_size=cfg.codebook_size, decoder_type=cfg.decoder_type, sha256=h.hexdigest())
+
+    @property
+    def version(self) -> str:
+        "Short content hash of config + weights (recorded by the token shards made with this tokenizer)."
+        return self.card()['sha256'][:16]
+
     def save_pretrained(self, path) -> Path:
-        "Write `config.yaml` and `model.safetensors` into the folder `path`."
+        "Write `config.yaml`, `model.safetensors` and `tokenizer.json` (the `card`) into the folder `path`."
         path = Path(path); path.mkdir(parents=True, exist_ok=True)
         self.cfg.save(path / 'config.yaml')
         save_tensors(self.state_dict(), path / 'model.safetensors',
                      metadata={'format': 'pt', 'class': type(self).__name__, 'decoder_type': self.cfg.decoder_type})
+        with atomic_write(path / 'tokenizer.json') as t: t.write_text(json.dumps(self.card(), indent=1))
         return path
 
     @classmethod
@@ -349,13 +368,43 @@ def build_tokenizer(cfg: TokenizerConfig) -> nn.Module:
     return tokenizer_class(cfg.decoder_type)(cfg)
 
 def load_tokenizer(path, device='cpu') -> nn.Module:
-    "Load a tokenizer folder (config.yaml + model.safetensors) written by `save_pretrained`."
+    "Load a tokenizer folder (config.yaml + model.safetensors) written by `save_pretrained`, or the `--out` folder of `fourm_nb train-tokenizer`."
     path = Path(path)
+    if not (path / 'config.yaml').is_file() and (path / 'model' / 'config.yaml').is_file(): path = path / 'model'   # a train-tokenizer --out
     cfg_file = path / 'config.yaml'
-    if not cfg_file.is_file(): raise FileNotFoundError(f'tokenizer config not found: {cfg_file}')
-    d = yaml.safe_load(cfg_file.read_text()) or {}
+    if not path.is_dir(): raise UserError(f'tokenizer folder not found: {path}')
+    if not cfg_file.is_file(): raise UserError(f'{path} is not a tokenizer folder (no config.yaml; expected the model/ folder of `fourm_nb train-tokenizer --out`)')
+    try: d = yaml.safe_load(cfg_file.read_text()) or {}
+    except yaml.YAMLError as e: raise ConfigError(f'{cfg_file}: malformed YAML ({e})') from None
     if not isinstance(d, dict): raise ConfigError(f'{cfg_file}: expected a mapping')
-    return tokenizer_class(d.get('decoder_type', 'vit')).from_pretrained(path, device=device)
+    tok = tokenizer_class(d.get('decoder_type', 'vit')).from_pretrained(path, device=device)
+    card = path / 'tokenizer.json'
+    if card.is_file():
+        try: saved = json.loads(card.read_text())
+        except json.JSONDecodeError as e: raise CheckpointError(f'{card}: malformed ({e})') from None
+        if saved.get('sha256') != tok.card()['sha256']:
+            raise CheckpointError(f'{path}: config.yaml + model.safetensors do not match the tokenizer recorded in {card.name} '
+                                  '(a file was replaced or edited); re-train or restore the folder')
+    bad = [k for k, v in tok.state_dict().items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad: raise CheckpointError(f'{path}: tokenizer weight {bad[0]!r} holds NaN/inf (its training diverged); re-train it')
+    tok.source_path = str(path)
+    return tok
+
+def check_tokenizer_fits(tok, key: str, vocab_size: int | None = None, grid: tuple | None = None, other: str = 'the model') -> None:
+    "Raise `UserError` naming both sides unless tokenizer `tok` reads the source of `key` ('tok_depth@64') at its size, grid and vocabulary."
+    from fourm_nb.core import get_modality as _gm
+    info = _gm(key)
+    name = f"tokenizer {getattr(tok, 'source_path', type(tok).__name__)}"
+    if info.kind != 'dense_tokens': raise UserError(f'{key!r} is not an image-token modality (e.g. tok_depth@64); {name} cannot fill it')
+    c = tok.cfg
+    if c.info.base != info.source:
+        raise UserError(f'{name} tokenizes {c.info.base!r} ({c.modality}), but {key!r} needs a {info.source!r} tokenizer')
+    if c.info.kind != 'feature' and c.image_size != info.image_size:
+        raise UserError(f'{name} reads {c.image_size}-px {c.info.base} maps, but {key!r} is at {info.image_size} px')
+    if grid is not None and tuple(c.grid) != tuple(grid):
+        raise UserError(f'{name} has a {c.grid[0]}x{c.grid[1]} token grid, {other} expects {grid[0]}x{grid[1]} for {key!r}')
+    if vocab_size is not None and c.codebook_size != vocab_size:
+        raise UserError(f'{name} has {c.codebook_size} codes, {other} has a vocabulary of {vocab_size} for {key!r}')
 
 # %% ../../nbs/04b_vqvae_models.ipynb #874134ab
 @torch.no_grad()
