@@ -19,9 +19,9 @@ from .model import DECODER_EMBEDDINGS, FourM, FourMConfig, resolve_checkpoint_di
 from . import ml4m21  # registers the 4M-21 modalities (notebook 14c) so that their checkpoints load too
 
 # %% auto #0
-__all__ = ['TOLERANCES', 'config_from_ml4m', 'config_to_ml4m', 'read_safetensors', 'state_dict_from_ml4m', 'load_ml4m',
-           'state_dict_to_ml4m', 'save_ml4m', 'batch_from_ml4m', 'batch_to_ml4m', 'check_ml4m', 'fixture_kind',
-           'check_ml4m_cli', 'write_check_dir']
+__all__ = ['TOLERANCES', 'config_from_ml4m', 'config_to_ml4m', 'read_safetensors', 'state_dict_from_ml4m',
+           'config_from_safetensors_header', 'load_ml4m', 'state_dict_to_ml4m', 'save_ml4m', 'batch_from_ml4m',
+           'batch_to_ml4m', 'check_ml4m', 'fixture_kind', 'check_ml4m_cli', 'write_check_dir']
 
 # %% ../nbs/14_official_checkpoints.ipynb #636a5e47
 _ACTS = {'SiLU': 'silu', 'GELU': 'gelu'}
@@ -131,17 +131,30 @@ def state_dict_from_ml4m(official: dict[str, torch.Tensor], model: FourM, aliase
     return out
 
 # %% ../nbs/14_official_checkpoints.ipynb #e34658ef
+def config_from_safetensors_header(meta: dict[str, str]) -> dict | None:
+    "The `FM` config a released `model.safetensors` repeats in its header (`str(value)` per key, read back as ml-4m does), or None."
+    if 'domains_in' not in meta: return None
+    import yaml
+    return {k: yaml.safe_load(v.replace('None', 'null')) for k, v in meta.items()
+            if k != 'format' and not k.startswith(('encoder_embeddings.', 'decoder_embeddings.'))}
+
 def load_ml4m(path_or_id, device: str = 'cpu') -> FourM:
-    "fourm_nb `FourM` from an official checkpoint directory or Hub id (`config.json` + `model.safetensors`)."
+    "fourm_nb `FourM` from an official checkpoint directory or Hub id (`config.json` and/or a config in the header, + `model.safetensors`)."
     d = resolve_checkpoint_dir(path_or_id, ['config.json', 'model.safetensors'])
-    if not (d / 'config.json').is_file(): raise CheckpointError(f'{d}: no config.json (official FM config)')
     if not (d / 'model.safetensors').is_file():
         other = [p.name for p in d.iterdir() if p.suffix in ('.bin', '.pt', '.pth', '.ckpt')]
         raise CheckpointError(f'{d}: no model.safetensors' + (f' (found {other}: not safetensors, fourm_nb never unpickles)' if other else ''))
-    cfg = config_from_ml4m(json.loads((d / 'config.json').read_text()))
     tensors, meta = read_safetensors(d / 'model.safetensors')
+    header = config_from_safetensors_header(meta)
+    if (d / 'config.json').is_file():
+        cfg = config_from_ml4m(json.loads((d / 'config.json').read_text()))
+        if header is not None and config_from_ml4m(header) != cfg:
+            raise CheckpointError(f'{d}: config.json and the config in the header of model.safetensors describe different models')
+    elif header is not None: cfg = config_from_ml4m(header)
+    else: raise CheckpointError(f'{d}: no config.json (official FM config), and no config in the header of model.safetensors')
     with torch.device('meta'): model = FourM(cfg)
-    state = state_dict_from_ml4m(tensors, model, aliases=meta, source=str(d / 'model.safetensors'))
+    aliases = {k: v for k, v in meta.items() if k.startswith(('encoder_embeddings.', 'decoder_embeddings.'))}
+    state = state_dict_from_ml4m(tensors, model, aliases=aliases, source=str(d / 'model.safetensors'))
     model = FourM(cfg)
     model.load_state_dict(state, strict=True)
     return model.to(device).eval()

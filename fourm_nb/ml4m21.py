@@ -18,7 +18,8 @@ from .model import DECODER_EMBEDDINGS, ENCODER_EMBEDDINGS, FourMConfig, compact_
 # %% auto #0
 __all__ = ['KINDS_4M21', 'MODALITIES_4M21_NEW', 'MODALITIES_4M21_IN', 'MODALITIES_4M21_OUT', 'ModalityInfo21',
            'register_modality', 'GlobalTokenEmbedding', 'GlobalTokenDecoderEmbedding', 'EmbeddingSequenceEmbedding',
-           'random_batch_4m21']
+           'random_batch_4m21', 'palette_to_text', 'text_to_palette', 'metadata_to_chunks', 'chunks_to_metadata',
+           'human_poses_to_text', 'text_to_human_poses']
 
 # %% ../nbs/14c_4m21.ipynb #46788900
 KINDS_4M21 = ('global_tokens', 'embedding_sequence')
@@ -148,7 +149,7 @@ class EmbeddingSequenceEmbedding(nn.Module):
 ENCODER_EMBEDDINGS.update(global_tokens=GlobalTokenEmbedding, embedding_sequence=EmbeddingSequenceEmbedding)
 DECODER_EMBEDDINGS.update(global_tokens=GlobalTokenDecoderEmbedding)
 
-# %% ../nbs/14c_4m21.ipynb #129a05d0
+# %% ../nbs/14c_4m21.ipynb #1adfb7c2
 def random_batch_4m21(cfg: FourMConfig, batch_size: int = 2, p_input: float = 0.3, p_target: float = 0.3, seed: int = 0) -> dict:
     "Synthetic masked batch over every modality of `cfg`, 4M-21 kinds included (global tokens, T5 embedding sequences)."
     keys = list(dict.fromkeys(cfg.encoder_modalities + cfg.decoder_modalities))
@@ -179,3 +180,92 @@ def random_batch_4m21(cfg: FourMConfig, batch_size: int = 2, p_input: float = 0.
         if k not in cfg.decoder_modalities: tgt = torch.zeros_like(tgt)
         batch[k] = {'tensor': ids, 'input_mask': ~inp, 'target_mask': ~tgt}
     return {k: batch[k] for k in keys}
+
+# %% ../nbs/14c_4m21.ipynb #659721d0
+_VAL = re.compile(r'v([0-3])=(-?\d+)$')
+
+def _value(word: str, slot: int | None = None, where: str = 'sequence') -> tuple[int, int]:
+    "`'v1=17'` -> `(1, 17)`; a word that is not a value word (or not in `slot`) raises naming it."
+    m = _VAL.match(word)
+    if m is None or (slot is not None and int(m.group(1)) != slot):
+        raise ValueError(f'{where}: expected a value word ' + (f'v{slot}=N' if slot is not None else 'vK=N') + f', got {word!r}')
+    return int(m.group(1)), int(m.group(2))
+
+def palette_to_text(colors) -> str:
+    "ml-4m's colour-palette string of 1 to 7 RGB colours (0..255): `v1=n v0=r v0=g v0=b ...`."
+    colors = [tuple(int(round(float(c))) for c in rgb) for rgb in colors]
+    if not 1 <= len(colors) <= 7: raise ValueError(f'color_palette: {len(colors)} colours; the format holds 1 to 7')
+    for rgb in colors:
+        if len(rgb) != 3 or not all(0 <= c <= 255 for c in rgb): raise ValueError(f'color_palette: {rgb} is not an RGB triple in 0..255')
+    return ' '.join([f'v1={len(colors)}'] + [f'v0={c}' for rgb in colors for c in rgb])
+
+def text_to_palette(text: str, strict: bool = True) -> list[tuple[int, int, int]]:
+    "Colours of a colour-palette string; `strict=False` keeps the complete triples of a truncated or over-long string."
+    words = text.split()
+    if not words: raise ValueError('color_palette: empty string')
+    _, n = _value(words[0], 1, 'color_palette')
+    vals = [_value(w, 0, 'color_palette')[1] for w in words[1:]]
+    if strict and len(vals) != 3 * n: raise ValueError(f'color_palette: v1={n} announces {n} colours, the string holds {len(vals)} values')
+    if any(not 0 <= v <= 255 for v in vals): raise ValueError(f'color_palette: value out of 0..255 in {text!r}')
+    return [tuple(vals[i:i + 3]) for i in range(0, min(len(vals), 3 * n) - 2, 3)]
+
+# %% ../nbs/14c_4m21.ipynb #dbb63748
+def metadata_to_chunks(values: dict[int, int]) -> list[str]:
+    "Metadata chunks `v1=<type id> v0=<bin>` of `{type id: bin}` (in the dict's order; ml-4m shuffles it)."
+    for t, v in values.items():
+        if int(t) < 0 or int(v) < 0: raise ValueError(f'metadata: type id {t} and bin {v} must be non-negative')
+    return [f'v1={int(t)} v0={int(v)}' for t, v in values.items()]
+
+def chunks_to_metadata(chunks) -> dict[int, int]:
+    "`{type id: bin}` of metadata chunks (a list, or one string of them); a repeated type id raises."
+    words = ' '.join(chunks).split() if not isinstance(chunks, str) else chunks.split()
+    if len(words) % 2: raise ValueError(f'metadata: {len(words)} words do not pair up into v1=<type> v0=<bin> chunks')
+    out = {}
+    for i in range(0, len(words), 2):
+        t, v = _value(words[i], 1, 'metadata')[1], _value(words[i + 1], 0, 'metadata')[1]
+        if t in out: raise ValueError(f'metadata: type id {t} appears twice')
+        out[t] = v
+    return out
+
+# %% ../nbs/14c_4m21.ipynb #b5312993
+_POSE_GROUPS = {'pose': 8, 'global': 9, 'shape': 10, 'camera': 3}
+_POSE_SCALE = {'global': (499.5, 499.5), 'shape': (166.5, 499.5), 'camera': (49.95, 49.95)}   # value word = round(a x + b)
+
+def human_poses_to_text(humans: list[dict], order=('pose', 'global', 'shape', 'camera')) -> str:
+    "ml-4m's human-pose string of `humans` (dicts: `box` in 0..999 bins, `pose` ids, `global`, `shape`, `camera`, optional group `order`)."
+    if not humans: return 'none'
+    words = []
+    for h in humans:
+        if len(h['box']) != 4: raise ValueError(f"human_poses: box {h['box']} is not 4 bins")
+        words += ['human'] + [f'v{i}={int(b)}' for i, b in enumerate(h['box'])]
+        for g in h.get('order', order):
+            vals = list(h[g])
+            if len(vals) != _POSE_GROUPS[g]: raise ValueError(f'human_poses: group {g!r} has {len(vals)} values, the format has {_POSE_GROUPS[g]}')
+            if g == 'pose': words += [g] + [f'v0={int(i)}' if i < 512 else f'v1={int(i) - 512}' for i in vals]
+            else:
+                a, b = _POSE_SCALE[g]
+                if g == 'camera': vals = [min(max(float(c), -1.), 19.) for c in vals]
+                words += [g] + [f'v0={round(a * float(x) + b)}' for x in vals]
+    return ' '.join(words)
+
+def text_to_human_poses(text: str) -> list[dict]:
+    "Humans of a human-pose string: `box` bins, `pose` ids, `global`/`shape`/`camera` values (to the format's precision), group `order`."
+    words = text.split()
+    if words == ['none'] or not words: return []
+    humans, i = [], 0
+    while i < len(words):
+        if words[i] != 'human': raise ValueError(f'human_poses: expected "human" at word {i}, got {words[i]!r}')
+        h = {'box': [_value(words[i + 1 + k], k, 'human_poses')[1] for k in range(4)], 'order': []}
+        i += 5
+        while i < len(words) and words[i] in _POSE_GROUPS:
+            g, n = words[i], _POSE_GROUPS[words[i]]
+            vals = [_value(w, None, 'human_poses') for w in words[i + 1:i + 1 + n]]
+            if len(vals) != n: raise ValueError(f'human_poses: group {g!r} is cut after {len(vals)} of {n} values')
+            if g == 'pose': h[g] = [v + 512 * s for s, v in vals]
+            else: h[g] = [(v - _POSE_SCALE[g][1]) / _POSE_SCALE[g][0] for _, v in vals]
+            h['order'].append(g)
+            i += 1 + n
+        missing = [g for g in _POSE_GROUPS if g not in h]
+        if missing: raise ValueError(f'human_poses: human {len(humans)} lacks the group(s) {missing}')
+        humans.append(h)
+    return humans
