@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn as nn
 
-from .core import KINDS, MODALITIES, ConfigError, ModalityInfo, UnknownModalityError
+from .core import KINDS, MODALITIES, ConfigError, ModalityInfo
 from .model import DECODER_EMBEDDINGS, ENCODER_EMBEDDINGS, FourMConfig, compact_positions, random_batch, sincos_1d
 
 # %% auto #0
@@ -181,7 +181,7 @@ def random_batch_4m21(cfg: FourMConfig, batch_size: int = 2, p_input: float = 0.
         batch[k] = {'tensor': ids, 'input_mask': ~inp, 'target_mask': ~tgt}
     return {k: batch[k] for k in keys}
 
-# %% ../nbs/14c_4m21.ipynb #1f414cd7
+# %% ../nbs/14c_4m21.ipynb #7ec11384
 _VAL = re.compile(r'v([0-3])=(-?\d+)$')
 
 def _value(word: str, slot: int | None = None, where: str = 'sequence') -> tuple[int, int]:
@@ -209,7 +209,7 @@ def text_to_palette(text: str, strict: bool = True) -> list[tuple[int, int, int]
     if any(not 0 <= v <= 255 for v in vals): raise ValueError(f'color_palette: value out of 0..255 in {text!r}')
     return [tuple(vals[i:i + 3]) for i in range(0, min(len(vals), 3 * n) - 2, 3)]
 
-# %% ../nbs/14c_4m21.ipynb #26ce32db
+# %% ../nbs/14c_4m21.ipynb #ba0fef44
 def metadata_to_chunks(values: dict[int, int]) -> list[str]:
     "Metadata chunks `v1=<type id> v0=<bin>` of `{type id: bin}` (in the dict's order; ml-4m shuffles it)."
     for t, v in values.items():
@@ -227,7 +227,7 @@ def chunks_to_metadata(chunks) -> dict[int, int]:
         out[t] = v
     return out
 
-# %% ../nbs/14c_4m21.ipynb #c93d30ea
+# %% ../nbs/14c_4m21.ipynb #acd0bac2
 _POSE_GROUPS = {'pose': 8, 'global': 9, 'shape': 10, 'camera': 3}
 _POSE_SCALE = {'global': (499.5, 499.5), 'shape': (166.5, 499.5), 'camera': (49.95, 49.95)}   # value word = round(a x + b)
 
