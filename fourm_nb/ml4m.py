@@ -15,18 +15,23 @@ import torch
 from safetensors import safe_open
 
 from .core import CheckpointError, ConfigError, UnknownModalityError, get_modality, save_tensors, atomic_write
-from .model import FourM, FourMConfig, resolve_checkpoint_dir, sincos_1d, sincos_2d
+from .model import DECODER_EMBEDDINGS, FourM, FourMConfig, resolve_checkpoint_dir, sincos_1d, sincos_2d
+from . import ml4m21  # registers the 4M-21 modalities (notebook 14c) so that their checkpoints load too
 
 # %% auto #0
-__all__ = ['TOLERANCES', 'config_from_ml4m', 'config_to_ml4m', 'read_safetensors', 'state_dict_from_ml4m', 'load_ml4m',
-           'state_dict_to_ml4m', 'save_ml4m', 'batch_from_ml4m', 'batch_to_ml4m', 'check_ml4m', 'fixture_kind',
-           'check_ml4m_cli', 'write_check_dir']
+__all__ = ['TOLERANCES', 'config_from_ml4m', 'config_to_ml4m', 'read_safetensors', 'state_dict_from_ml4m',
+           'config_from_safetensors_header', 'load_ml4m', 'state_dict_to_ml4m', 'save_ml4m', 'batch_from_ml4m',
+           'batch_to_ml4m', 'check_ml4m', 'fixture_kind', 'check_ml4m_cli', 'write_check_dir']
 
 # %% ../nbs/14_official_checkpoints.ipynb #636a5e47
 _ACTS = {'SiLU': 'silu', 'GELU': 'gelu'}
 _TRUNK_KEYS = ['dim', 'encoder_depth', 'decoder_depth', 'num_heads', 'mlp_ratio', 'qkv_bias', 'proj_bias', 'mlp_bias',
                'gated_mlp', 'qk_norm', 'decoder_causal_mask', 'decoder_sep_mask', 'share_modality_embeddings', 'norm_bias']
 _IGNORED_KEYS = {'use_act_checkpoint', 'drop_path_rate_encoder', 'drop_path_rate_decoder', 'shared_drop_path'}  # training-only
+
+def _takes_checkpoint_patch(info) -> bool:
+    "Whether ml-4m patches this modality with the checkpoint's `patch_size` (not a patch size of its own, e.g. DINOv2's 14)."
+    return info.kind in ('pixels', 'labels', 'feature', 'dense_tokens') and not getattr(info, 'own_patch_size', False)
 
 def config_from_ml4m(official: dict) -> FourMConfig:
     "fourm_nb `FourMConfig` equivalent to an official `FM` config dict."
@@ -43,12 +48,15 @@ def config_from_ml4m(official: dict) -> FourMConfig:
     for key in dict.fromkeys(list(official['domains_in']) + list(official['domains_out'])):
         try: info = get_modality(key)
         except UnknownModalityError as e: raise ConfigError(f'official config names modality {key!r}, which fourm_nb lacks: {e}') from None
-        if info.kind != 'sequence' and '@' not in key: raise ConfigError(f'official config: image modality {key!r} has no @resolution')
-        if info.kind != 'sequence' and info.patch_size != patch: overrides[key] = {'patch_size': patch}
+        if key != info.key: raise ConfigError(f'official config: modality {key!r} ' + ('has no @resolution' if '@' in info.key else 'takes no @resolution')
+                                              + f' (ml-4m names it {info.key!r})')
+        if _takes_checkpoint_patch(info) and info.patch_size != patch: overrides[key] = {'patch_size': patch}
     defaults = dict(qkv_bias=True, proj_bias=True, mlp_bias=True, gated_mlp=False, qk_norm=False, decoder_causal_mask=False,
                     decoder_sep_mask=True, share_modality_embeddings=True, norm_bias=True, mlp_ratio=4.0)   # FourM's constructor defaults
     trunk = {k: official.get(k, defaults.get(k)) for k in _TRUNK_KEYS}
-    return FourMConfig(encoder_modalities=list(official['domains_in']), decoder_modalities=list(official['domains_out']),
+    # ml-4m's FM builds no decoder for an output without a decoder embedding (4M-21 lists `t5_caption`): skip it too
+    outputs = [k for k in official['domains_out'] if get_modality(k).kind in DECODER_EMBEDDINGS]
+    return FourMConfig(encoder_modalities=list(official['domains_in']), decoder_modalities=outputs,
                        modality_overrides=overrides, act=_ACTS[act], **trunk)
 
 def config_to_ml4m(cfg: FourMConfig) -> dict:
@@ -57,10 +65,10 @@ def config_to_ml4m(cfg: FourMConfig) -> dict:
     for key in dict.fromkeys(cfg.encoder_modalities + cfg.decoder_modalities):
         info, reg = cfg.modality(key), get_modality(key)
         for f, v in cfg.modality_overrides.get(key, {}).items():
-            if f != 'patch_size' and v != getattr(reg, f):
+            if (f != 'patch_size' or not _takes_checkpoint_patch(reg)) and v != getattr(reg, f):
                 raise ConfigError(f'modality {key!r}: override {f}={v!r} cannot be expressed in the official format '
                                   f'(ml-4m takes it from MODALITY_INFO: {getattr(reg, f)!r})')
-        if info.kind != 'sequence': patches.add(info.patch_size)
+        if _takes_checkpoint_patch(info): patches.add(info.patch_size)
     if len(patches) > 1: raise ConfigError(f'the official format has one patch_size; this config uses {sorted(patches)}')
     if cfg.max_sincos_positions != 512: raise ConfigError('the official format fixes max_sincos_positions at 512')
     if cfg.norm_eps != 1e-6: raise ConfigError(f'the official FM wrapper fixes LayerNorm eps at 1e-6 (config has {cfg.norm_eps})')
@@ -77,6 +85,7 @@ def _is_zero_bias_buffer(cfg: FourMConfig, key: str) -> bool:
 def _expected_pos_emb(model: FourM, key: str) -> torch.Tensor:
     side, m = key.split('.')[:2]
     emb = getattr(model, side)[m]
+    if hasattr(emb, 'official_pos_emb'): return emb.official_pos_emb(model.cfg.max_sincos_positions)   # embeddings of other kinds (14c)
     if emb.info.kind == 'sequence': return sincos_1d(model.cfg.max_sincos_positions, model.cfg.dim)[None]
     return sincos_2d(*emb.info.grid, model.cfg.dim)[None]
 
@@ -122,17 +131,30 @@ def state_dict_from_ml4m(official: dict[str, torch.Tensor], model: FourM, aliase
     return out
 
 # %% ../nbs/14_official_checkpoints.ipynb #e34658ef
+def config_from_safetensors_header(meta: dict[str, str]) -> dict | None:
+    "The `FM` config a released `model.safetensors` repeats in its header (`str(value)` per key, read back as ml-4m does), or None."
+    if 'domains_in' not in meta: return None
+    import yaml
+    return {k: yaml.safe_load(v.replace('None', 'null')) for k, v in meta.items()
+            if k != 'format' and not k.startswith(('encoder_embeddings.', 'decoder_embeddings.'))}
+
 def load_ml4m(path_or_id, device: str = 'cpu') -> FourM:
-    "fourm_nb `FourM` from an official checkpoint directory or Hub id (`config.json` + `model.safetensors`)."
+    "fourm_nb `FourM` from an official checkpoint directory or Hub id (`config.json` and/or a config in the header, + `model.safetensors`)."
     d = resolve_checkpoint_dir(path_or_id, ['config.json', 'model.safetensors'])
-    if not (d / 'config.json').is_file(): raise CheckpointError(f'{d}: no config.json (official FM config)')
     if not (d / 'model.safetensors').is_file():
         other = [p.name for p in d.iterdir() if p.suffix in ('.bin', '.pt', '.pth', '.ckpt')]
         raise CheckpointError(f'{d}: no model.safetensors' + (f' (found {other}: not safetensors, fourm_nb never unpickles)' if other else ''))
-    cfg = config_from_ml4m(json.loads((d / 'config.json').read_text()))
     tensors, meta = read_safetensors(d / 'model.safetensors')
+    header = config_from_safetensors_header(meta)
+    if (d / 'config.json').is_file():
+        cfg = config_from_ml4m(json.loads((d / 'config.json').read_text()))
+        if header is not None and config_from_ml4m(header) != cfg:
+            raise CheckpointError(f'{d}: config.json and the config in the header of model.safetensors describe different models')
+    elif header is not None: cfg = config_from_ml4m(header)
+    else: raise CheckpointError(f'{d}: no config.json (official FM config), and no config in the header of model.safetensors')
     with torch.device('meta'): model = FourM(cfg)
-    state = state_dict_from_ml4m(tensors, model, aliases=meta, source=str(d / 'model.safetensors'))
+    aliases = {k: v for k, v in meta.items() if k.startswith(('encoder_embeddings.', 'decoder_embeddings.'))}
+    state = state_dict_from_ml4m(tensors, model, aliases=aliases, source=str(d / 'model.safetensors'))
     model = FourM(cfg)
     model.load_state_dict(state, strict=True)
     return model.to(device).eval()
@@ -143,7 +165,8 @@ def state_dict_to_ml4m(model: FourM) -> tuple[dict[str, torch.Tensor], dict[str,
     for name, mod in model.named_modules():
         if isinstance(mod, torch.nn.LayerNorm) and mod.bias is None: out[f'{name}.bias'] = torch.zeros(mod.normalized_shape)
     for side in ('encoder_embeddings', 'decoder_embeddings'):
-        for m in getattr(model, side): out[f'{side}.{m}.pos_emb'] = _expected_pos_emb(model, f'{side}.{m}.pos_emb')
+        for m in getattr(model, side):   # fixed tables are stored too; a learned one (4M-21's global tokens) is already a parameter
+            out.setdefault(f'{side}.{m}.pos_emb', _expected_pos_emb(model, f'{side}.{m}.pos_emb'))
     aliases = {}
     if model.cfg.share_modality_embeddings:
         for m in model.decoder_embeddings:
@@ -201,7 +224,7 @@ def batch_to_ml4m(batch: dict, cfg: FourMConfig) -> dict[str, torch.Tensor]:
         dam = d.get('decoder_attention_mask')
         dam = default_compressed_mask(info, tm) if dam is None else dam
         if info.kind == 'sequence':
-            width = 2 * (info.max_length + 1)
+            width = 2 * (info.num_tokens + 1)     # the token budget (human_poses: 275, above its 263 positions)
             if t.shape[1] > width: raise ValueError(f'modality {key!r}: {t.shape[1]} slots exceed the official {width}')
             pad = width - t.shape[1]
             t, dam = (torch.nn.functional.pad(x, (0, pad), value=0) for x in (t, dam))
