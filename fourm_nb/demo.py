@@ -535,16 +535,18 @@ def format_metrics(metrics: dict) -> str:
     return '\n'.join(lines)
 
 def demo_cli(argv: list[str] | None = None) -> int:
-    "`fourm_nb demo [--out DIR] [--size small|tiny] [--device D] [--clip PATH_OR_ID] [--force]`."
+    "`fourm_nb demo [--out DIR] [--size small|tiny] [--seed N] [--device D] [--clip PATH_OR_ID] [--force]`."
     p = argparse.ArgumentParser(prog='fourm_nb demo', description='4M end to end on synthetic scenes: tokenizers, masking, '
                                 'training and any-to-any generation; writes results.png and metrics.json.')
     p.add_argument('--out', default='demo_out', help='output folder; finished stages there are reused (default: demo_out)')
     p.add_argument('--size', default='small', choices=list(DEMO_SIZES), help='small (default, ~11 min on 2 cores) or tiny (~4 min)')
     p.add_argument('--device', default=None, help='cpu, cuda, cuda:1, mps (default: best available)')
     p.add_argument('--clip', default=None, help='local folder or hub id of a real CLIP model (default: random CLIP-B/16-shaped tower)')
+    p.add_argument('--seed', type=int, default=0, help='seed of the scenes, the initialisations and the sampling (default: 0)')
     p.add_argument('--force', action='store_true', help='redo every stage')
     args = p.parse_args(argv)
-    try: metrics = demo(args.out, args.size, args.device, args.clip, args.force)
+    if args.seed < 0: p.error(f'--seed must be >= 0, got {args.seed}')
+    try: metrics = demo(args.out, args.size, args.device, args.clip, args.force, seed=args.seed)
     except (DemoError, ConfigError) as e:
         print(f'fourm_nb demo: {e}', file=sys.stderr)
         return 2
