@@ -49,7 +49,7 @@ def config_from_ml4m(official: dict) -> FourMConfig:
                     decoder_sep_mask=True, share_modality_embeddings=True, norm_bias=True, mlp_ratio=4.0)   # FourM's constructor defaults
     trunk = {k: official.get(k, defaults.get(k)) for k in _TRUNK_KEYS}
     return FourMConfig(encoder_modalities=list(official['domains_in']), decoder_modalities=list(official['domains_out']),
-                       modality_overrides=overrides, act=_ACTS[act], **trunk)
+                       modality_overrides=overrides, act=_ACTS[act], share_embedding=False, **trunk)   # FM builds untied heads
 
 def config_to_ml4m(cfg: FourMConfig) -> dict:
     "Official `FM` config dict of a fourm_nb config; refuses what the official format cannot express."

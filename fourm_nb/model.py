@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from einops import rearrange, repeat
 
 from .core import (HIDDEN, CheckpointError, Config, ConfigError, ModalityInfo, get_modality,
-                           load_state_dict_strict, load_tensors, save_tensors)
+                           load_state_dict_strict, load_tensors, safe_load_yaml, save_tensors)
 
 # %% auto #0
 __all__ = ['MODALITIES_4M7_IN', 'MODALITIES_4M7_OUT', 'ACTIVATIONS', 'FOURM_SIZES', 'ENCODER_EMBEDDINGS', 'DECODER_EMBEDDINGS',
@@ -51,6 +51,8 @@ class FourMConfig(Config):
     decoder_sep_mask: bool = True    # decoder tokens attend only to tokens of their own modality
     decoder_causal_mask: bool = False  # plain causal mask over all decoder tokens instead of the compressed one
     share_modality_embeddings: bool = True  # one modality embedding per modality for encoder and decoder
+    share_embedding: bool = True     # each decoder output head `to_logits` is its modality's decoder `token_emb` (ml-4m's
+                                     # default); False = separate heads (official `FM` checkpoints, older fourm_nb files)
     max_sincos_positions: int = 512  # rows of the 1-D sin-cos table of sequences
     loss_type: str = 'mod'           # 'mod': mean CE per modality, then mean over modalities; 'token': mean over all tokens
     init_std: float = 0.02
@@ -287,10 +289,11 @@ class SequenceEmbedding(_ModalityEmbedding):
 # %% ../nbs/09_model.ipynb #d11d1cd5
 class DenseTokenDecoderEmbedding(_ModalityEmbedding):
     "Decoder side of a dense token modality: `emb` for queries and the output head `to_logits`."
-    def __init__(self, info, dim, **kw):
+    def __init__(self, info, dim, share_embedding: bool = True, **kw):
         super().__init__(info, dim)
-        self.token_emb = nn.Embedding(info.vocab_size, dim)   # unused by 4M's decoder (queries are mask tokens); kept for checkpoints
+        self.token_emb = nn.Embedding(info.vocab_size, dim)   # queries are mask tokens, so it is used only through the tied head
         self.to_logits = nn.Linear(dim, info.vocab_size, bias=False)
+        if share_embedding: self.to_logits.weight = self.token_emb.weight   # one (V, d) matrix, as ml-4m
 
     def forward(self, tensor, target_mask):  # -> ids b n, emb b n d
         ids = _flat_ids(self.info, tensor)
@@ -301,10 +304,11 @@ class DenseTokenDecoderEmbedding(_ModalityEmbedding):
 
 class SequenceDecoderEmbedding(_ModalityEmbedding):
     "Decoder side of a sequence: embedded target ids (teacher forcing), target positions, output head."
-    def __init__(self, info, dim, max_positions=512):
+    def __init__(self, info, dim, max_positions=512, share_embedding: bool = True):
         super().__init__(info, dim, max_positions)
         self.token_emb = nn.Embedding(info.vocab_size, dim, padding_idx=0)
         self.to_logits = nn.Linear(dim, info.vocab_size, bias=False)
+        if share_embedding: self.to_logits.weight = self.token_emb.weight
 
     def target_pos(self, pos):
         return self.seq_pos(pos.masked_fill(pos >= self.info.max_length, 0))   # too-long targets fall back to position 0 (ml-4m)
@@ -410,7 +414,13 @@ class FourM(nn.Module):
         if info.kind not in table:
             raise ConfigError(f'modality {key!r} of kind {info.kind!r} cannot be a FourM {side} modality '
                               f'(supported kinds: {", ".join(table)})')
-        return table[info.kind](info, self.cfg.dim, max_positions=self.cfg.max_sincos_positions)
+        kw = {'share_embedding': self.cfg.share_embedding} if side == 'decoder' else {}
+        return table[info.kind](info, self.cfg.dim, max_positions=self.cfg.max_sincos_positions, **kw)
+
+    def tied_heads(self) -> dict[str, str]:
+        "State-dict names of the tied output heads -> the token embedding each one is: `{'...to_logits.weight': '...token_emb.weight'}`."
+        return {f'decoder_embeddings.{k}.to_logits.weight': f'decoder_embeddings.{k}.token_emb.weight'
+                for k, e in self.decoder_embeddings.items() if e.to_logits.weight is e.token_emb.weight}
 
     @torch.no_grad()
     def init_weights(self):
@@ -587,8 +597,19 @@ class FourM(nn.Module):
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         self.cfg.save(out_dir / 'config.yaml')
-        save_tensors(self.state_dict(), out_dir / 'model.safetensors', metadata={'format': 'fourm_nb.FourM'})
+        state = {k: v for k, v in self.state_dict().items() if k not in self.tied_heads()}   # a tied matrix is stored once
+        save_tensors(state, out_dir / 'model.safetensors', metadata={'format': 'fourm_nb.FourM'})
         return out_dir
+
+    def load_weights(self, state: dict[str, torch.Tensor], source: str = 'checkpoint') -> 'FourM':
+        "Strict load of `state`; a tied head may be absent (it is its token embedding) but may not differ from it."
+        state = dict(state)
+        for head, emb in self.tied_heads().items():
+            if head not in state: state[head] = state.get(emb, torch.empty(0))
+            elif emb in state and not torch.equal(state[head], state[emb]):
+                raise CheckpointError(f'{source}: {head!r} differs from {emb!r}, but the config ties the output heads '
+                                      '(share_embedding=True); load it with share_embedding=False')
+        return load_state_dict_strict(self, state, source=source)
 
     @classmethod
     def from_pretrained(cls, path_or_id: str | Path, device: str = 'cpu') -> 'FourM':
@@ -597,9 +618,11 @@ class FourM(nn.Module):
         if not (d / 'config.yaml').is_file():
             hint = ' (it holds an official ml-4m config.json: load it with fourm_nb.ml4m.load_ml4m)' if (d / 'config.json').is_file() else ''
             raise CheckpointError(f'{d}: no config.yaml{hint}')
-        model = cls(FourMConfig.load(d / 'config.yaml'))
-        load_state_dict_strict(model, load_tensors(d / 'model.safetensors'), source=str(d / 'model.safetensors'))
-        return model.to(device)
+        cfg = FourMConfig.load(d / 'config.yaml')
+        if 'share_embedding' not in (safe_load_yaml((d / 'config.yaml').read_text()) or {}):
+            cfg = cfg.replace(share_embedding=False)      # written before heads could be tied: separate heads
+        model = cls(cfg)
+        return model.load_weights(load_tensors(d / 'model.safetensors'), source=str(d / 'model.safetensors')).to(device)
 
 # %% ../nbs/09_model.ipynb #a94f19a2
 def resolve_checkpoint_dir(path_or_id, files: list[str]) -> Path:
