@@ -19,7 +19,9 @@ import torch
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['BENCHMARKS', 'machine_info', 'run_benchmarks', 'bench_cli']
+__all__ = ['BENCHMARKS', 'S_MODALITIES', 'PROTOCOL_S', 'DEVICE_PEAK_FLOPS', 'PROTOCOLS', 'machine_info', 'run_benchmarks',
+           'protocol_s_config', 'protocol_s_batches', 'device_peak_flops', 'bench_train_s', 'bench_generate_s',
+           'bench_cli']
 
 # %% ../nbs/16_bench.ipynb #cd9d1f6d
 BENCHMARKS: dict[str, tuple[str, dict]] = {
@@ -56,14 +58,211 @@ def run_benchmarks(names: list[str], out_dir, **kw) -> dict:
     with atomic_write(out_dir / 'bench.json') as p: p.write_text(json.dumps(results, indent=1, default=str))
     return results
 
+# %% ../nbs/16_bench.ipynb #4b6331d7
+S_MODALITIES = ['tok_rgb@224', 'tok_depth@224', 'tok_semseg@224', 'caption']
+PROTOCOL_S = dict(dim=256, encoder_depth=4, decoder_depth=4, num_heads=4, vocab_size=1024, caption_length=64,
+                  batch_size=32, num_input_tokens=128, num_target_tokens=128, alpha=0.2, lr=1e-4,
+                  gen_batch_size=4, maskgit_steps=8, guidance_scale=3.0, caption_tokens=62)
+
+def protocol_s_config(**overrides):
+    "FourM of protocol S: dim 256, 4+4 blocks, 4 heads, SwiGLU, no biases; 3 token maps (14x14, vocab 1024) + caption."
+    from fourm_nb.model import fourm_config
+    s = PROTOCOL_S
+    over = {k: {'vocab_size': s['vocab_size']} for k in S_MODALITIES[:3]} | {'caption': {'max_length': s['caption_length']}}
+    return fourm_config('micro', dim=s['dim'], encoder_depth=s['encoder_depth'], decoder_depth=s['decoder_depth'],
+                        num_heads=s['num_heads'], encoder_modalities=list(S_MODALITIES), decoder_modalities=list(S_MODALITIES),
+                        modality_overrides=over, **overrides)
+
+def protocol_s_batches(cfg, num_batches: int = 2, seed: int = 0, device='cpu') -> list[dict]:
+    "Masked batches of protocol S: random token maps and captions (16-62 words + [EOS]), Dirichlet(0.2) budgets 128 + 128."
+    import numpy as np
+    from fourm_nb.masking import MaskingConfig, UnifiedMasking, collate
+    s, rng = PROTOCOL_S, np.random.default_rng(seed)
+    masking = UnifiedMasking(MaskingConfig.for_model(cfg, input_budget=s['num_input_tokens'], target_budget=s['num_target_tokens'],
+                                                     input_alpha=s['alpha'], target_alpha=s['alpha']))
+    def sample():
+        d = {k: torch.from_numpy(rng.integers(0, s['vocab_size'], 196)) for k in S_MODALITIES[:3]}
+        n = int(rng.integers(16, s['caption_tokens'] + 1))
+        d['caption'] = torch.from_numpy(np.append(rng.integers(1000, 30000, n), 3))
+        return d
+    batches = [collate([masking(sample(), rng) for _ in range(s['batch_size'])]) for _ in range(num_batches)]
+    return [{k: {f: t.to(device) for f, t in e.items()} for k, e in b.items()} for b in batches]
+
+
+# %% ../nbs/16_bench.ipynb #7cca972f
+# dense peak FLOP/s by GPU name and precision (vendor data sheets; SXM parts; fp32 = non-tensor-core)
+DEVICE_PEAK_FLOPS = {
+    'H200': dict(bf16=989.4e12, fp32=66.9e12), 'H100': dict(bf16=989.4e12, fp32=66.9e12),
+    'A100': dict(bf16=312e12, fp32=19.5e12), 'L40S': dict(bf16=362e12, fp32=91.6e12),
+    'L4': dict(bf16=121e12, fp32=30.3e12), 'A10': dict(bf16=125e12, fp32=31.2e12),
+    'RTX 4090': dict(bf16=165.2e12, fp32=82.6e12), 'V100': dict(bf16=None, fp32=15.7e12), 'T4': dict(bf16=None, fp32=8.1e12),
+}
+
+def device_peak_flops(name: str, precision: str) -> float | None:
+    "Dense peak of a GPU named `name` (e.g. 'NVIDIA H100 80GB HBM3') at `precision` ('bf16' | 'fp32'), or None if unknown."
+    for key, peaks in DEVICE_PEAK_FLOPS.items():   # longest names first would matter only for 'L4' vs 'L40S'
+        if key in name and not (key == 'L4' and 'L40' in name): return peaks.get(precision)
+    return None
+
+def _peak_rss_mib() -> float:
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024   # Linux: KiB
+
+def _s_setup(device, precision, attention, model_overrides, bf16_matmul='auto'):
+    from fourm_nb.core import get_device
+    import fourm_nb.model as fm
+    if precision not in ('fp32', 'bf16'): raise ValueError(f"precision must be 'fp32' or 'bf16', got {precision!r}")
+    if attention != 'auto':
+        if not hasattr(fm, 'set_attention'): raise ValueError('this fourm_nb has one attention path (SDPA); --attention needs a newer one')
+        fm.set_attention(attention)
+    if bf16_matmul != 'auto':
+        if not hasattr(fm, 'set_bf16_matmul'): raise ValueError('this fourm_nb has native bf16 matmuls only; --bf16-matmul needs a newer one')
+        fm.set_bf16_matmul(bf16_matmul)
+    fields = fm.FourMConfig.__dataclass_fields__
+    path = getattr(fm, 'ATTENTION', 'sdpa') + ('' if not getattr(fm, 'BF16_MATMUL', None) else f'; bf16 matmul {fm.BF16_MATMUL}')
+    return get_device(device), {k: v for k, v in model_overrides.items() if k in fields}, path
+
+def _s_optimizer(model, dev, kind: str = 'auto'):
+    "AdamW (lr 1e-4) as this fourm_nb's trainer builds it; `kind` = 'fused' | 'foreach' | 'loop' forces one implementation."
+    from fourm_nb.train import param_groups
+    try: from fourm_nb.train import adamw_options
+    except ImportError: adamw_options = lambda device: {}   # a fourm_nb from before fused AdamW: torch's default
+    opts = adamw_options(dev) if kind == 'auto' else dict(fused=kind == 'fused', foreach=kind == 'foreach')
+    return torch.optim.AdamW(param_groups(model, 0.05), lr=PROTOCOL_S['lr'], betas=(0.9, 0.95), **opts)
+
+def bench_train_s(out_json=None, precision: str = 'fp32', device: str | None = None, steps: int = 10, warmup: int = 3,
+                  optimizer: str = 'auto', attention: str = 'auto', bf16_matmul: str = 'auto', **model_overrides) -> dict:
+    "Protocol S training steps (forward, backward, AdamW) on Dirichlet-masked batches: tokens/s, step time, FLOP/s, peak memory."
+    from fourm_nb.model import FourM, count_params
+    from fourm_nb.train import fourm_flops_per_sample
+    dev, model_overrides, attn = _s_setup(device, precision, attention, model_overrides, bf16_matmul)
+    s, cfg = PROTOCOL_S, protocol_s_config(**model_overrides)
+    torch.manual_seed(0)
+    model = FourM(cfg).to(dev).train()
+    opt = _s_optimizer(model, dev, optimizer)
+    batches = protocol_s_batches(cfg, 2, device=dev)
+    n_in, n_out, bs = s['num_input_tokens'], s['num_target_tokens'], s['batch_size']
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    losses, times, cpu = [], [], []
+    def step(i):
+        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == 'bf16'):
+            loss, _ = model(batches[i % 2], n_in, n_out)
+        loss.backward()
+        opt.step(); opt.zero_grad(set_to_none=True)
+        return loss.detach()
+    for i in range(warmup): losses.append(step(i))
+    sync()
+    if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats()
+    for i in range(steps):
+        t0, c0 = time.perf_counter(), time.process_time()
+        losses.append(step(warmup + i)); sync()
+        times.append(time.perf_counter() - t0); cpu.append(time.process_time() - c0)
+    dt = sorted(times)[len(times) // 2]
+    flops = 3 * fourm_flops_per_sample(cfg, n_in, n_out)['total'] * bs
+    name = torch.cuda.get_device_name() if dev.type == 'cuda' else platform.processor() or platform.machine()
+    peak = device_peak_flops(name, precision) if dev.type == 'cuda' else None
+    res = dict(benchmark='train', protocol='S', device=str(dev), device_name=name, precision=precision, torch_threads=torch.get_num_threads(),
+               optimizer=optimizer, attention=attn,
+               params=count_params(model, embeddings=True), batch_size=bs, num_input_tokens=n_in, num_target_tokens=n_out,
+               steps=steps, warmup=warmup, step_s=dt, step_s_all=[round(t, 4) for t in times],
+               step_cpu_s=sorted(cpu)[len(cpu) // 2],   # process CPU time: less sensitive than wall time to a shared machine
+               train_tokens_per_s=(n_in + n_out) * bs / dt, flops_per_step=flops, achieved_flops_per_s=flops / dt,
+               peak_flops=peak, mfu=flops / dt / peak if peak else None, losses=[round(float(l), 5) for l in losses],
+               max_rss_mib=_peak_rss_mib(), cuda_max_allocated_mib=torch.cuda.max_memory_allocated() / 2**20 if dev.type == 'cuda' else None)
+    if out_json is not None:
+        with atomic_write(Path(out_json)) as t: t.write_text(json.dumps(res, indent=1))
+    return res
+
+
+# %% ../nbs/16_bench.ipynb #94e3d9d2
+def _median_time(fn, repeats: int, sync) -> tuple[float, list[float], float]:
+    "Median wall seconds of `repeats` calls after a warm-up, all of them, and the median process CPU seconds."
+    fn(); sync()
+    ts, cs = [], []
+    for _ in range(repeats):
+        t0, c0 = time.perf_counter(), time.process_time(); fn(); sync()
+        ts.append(time.perf_counter() - t0); cs.append(time.process_time() - c0)
+    return sorted(ts)[len(ts) // 2], [round(t, 4) for t in ts], sorted(cs)[len(cs) // 2]
+
+def _sha(t: torch.Tensor) -> str:
+    import hashlib
+    return hashlib.sha256(t.cpu().long().numpy().tobytes()).hexdigest()[:16]
+
+def bench_generate_s(out_json=None, precision: str = 'fp32', device: str | None = None, repeats: int = 5,
+                     attention: str = 'auto', bf16_matmul: str = 'auto', **model_overrides) -> dict:
+    "Protocol S generation latency: rgb -> depth MaskGIT (8 cosine steps, batch 4) with/without guidance, 62-token captions with/without KV cache."
+    from fourm_nb.model import FourM
+    from fourm_nb.generate import GenerationSampler, GenerationSchedule, GuidanceTerm, TargetSchedule, full_input
+    dev, model_overrides, attn = _s_setup(device, precision, attention, model_overrides, bf16_matmul)
+    s, cfg = PROTOCOL_S, protocol_s_config(**model_overrides)
+    torch.manual_seed(0)
+    model = FourM(cfg).to(dev).eval()
+    g = torch.Generator().manual_seed(0)
+    rgb = {'tok_rgb@224': full_input(torch.randint(0, s['vocab_size'], (s['gen_batch_size'], 196), generator=g))}
+    def maskgit(guidance):
+        return GenerationSchedule(targets=[TargetSchedule('tok_depth@224', 'maskgit', s['maskgit_steps'], 'cosine', temperature=1.0, guidance=guidance)])
+    def caption(kv):
+        return GenerationSchedule(targets=[TargetSchedule('caption', 'autoregressive', temperature=1.0, max_tokens=s['caption_tokens'])],
+                                  kv_cache=kv, stop_at_eos=False)
+    runs = {'gen_maskgit8_b4': maskgit([]), 'gen_maskgit8_b4_cfg': maskgit([GuidanceTerm(['tok_rgb@224'], s['guidance_scale'])]),
+            'gen_ar_caption': caption(False), 'gen_ar_caption_kv': caption(True)}
+    sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
+    res = dict(benchmark='generate', protocol='S', device=str(dev), precision=precision, torch_threads=torch.get_num_threads(),
+               attention=attn, batch_size=s['gen_batch_size'], repeats=repeats)
+    for name, sch in runs.items():
+        smp = GenerationSampler(model)
+        def run():
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == 'bf16'):
+                return smp.generate(rgb, sch, seed=0)
+        t, ts, c = _median_time(run, repeats, sync)
+        out = run()
+        key = sch.targets[0].modality
+        n = s['caption_tokens'] if key == 'caption' else 196
+        if key == 'caption': n = smp.generated_sequences['caption'].shape[1] - 1
+        res.update({f'{name}_s': t, f'{name}_all_s': ts, f'{name}_cpu_s': c, f'{name}_ms_per_token': 1000 * t / n, f'{name}_tokens': n,
+                    f'{name}_sha': _sha(out[key]['tensor'])})
+    res['max_rss_mib'] = _peak_rss_mib()
+    if out_json is not None:
+        with atomic_write(Path(out_json)) as t: t.write_text(json.dumps(res, indent=1))
+    return res
+
+
+# %% ../nbs/16_bench.ipynb #9378fbe1
+PROTOCOLS = {'S': {'train': bench_train_s, 'generate': bench_generate_s}}
+
 def bench_cli(argv: list[str] | None = None) -> int:
-    "`fourm_nb bench [NAME ...] [--out DIR]`: run benchmarks (all by default) and write JSON."
+    "`fourm_nb bench [NAME ...] [--out DIR]`: run benchmarks (all by default) and write JSON; `--protocol S` runs the fixed protocol."
     p = argparse.ArgumentParser(prog='fourm_nb bench', description='Speed and memory benchmarks; results as JSON.')
     p.add_argument('names', nargs='*', help=f'benchmarks to run (default: all): {", ".join(BENCHMARKS)}')
     p.add_argument('--out', default='bench', help='output folder (default: bench)')
+    p.add_argument('--protocol', choices=sorted(PROTOCOLS), help="a fixed protocol ('S': dim 256, 4+4 blocks, batch 32); names: train, generate")
+    p.add_argument('--precision', default='fp32', choices=['fp32', 'bf16'], help='protocol: fp32, or bf16 autocast')
+    p.add_argument('--device', default=None, help='protocol: cpu | cuda (default: cuda if available)')
+    p.add_argument('--json', default=None, help='protocol: write the result here (default: OUT/<name>_<protocol>_<precision>.json)')
+    p.add_argument('--steps', type=int, default=10, help='protocol train: timed steps (median reported)')
+    p.add_argument('--warmup', type=int, default=3, help='protocol train: untimed steps first')
+    p.add_argument('--repeats', type=int, default=5, help='protocol generate: timed repeats (median reported)')
+    p.add_argument('--optimizer', default='auto', choices=['auto', 'fused', 'foreach', 'loop'], help='protocol train: AdamW implementation')
+    p.add_argument('--attention', default='auto', choices=['auto', 'sdpa', 'matmul'], help='protocol: attention path')
+    p.add_argument('--bf16-matmul', default='auto', choices=['auto', 'native', 'fp32'], help='protocol: CPU bf16 products by bf16 kernels or fp32 GEMMs')
+    p.add_argument('--untied', action='store_true', help='protocol: separate output heads (share_embedding=False)')
     args = p.parse_args(argv)
-    try: res = run_benchmarks(args.names or list(BENCHMARKS), args.out)
+    try:
+        if args.protocol is None: res = run_benchmarks(args.names or list(BENCHMARKS), args.out)
+        else:
+            table = PROTOCOLS[args.protocol]
+            bad = [n for n in args.names if n not in table]
+            if bad or not args.names: raise ValueError(f'protocol {args.protocol}: name one or more of {list(table)}, got {args.names}')
+            if args.json and len(args.names) > 1: raise ValueError('--json takes one benchmark name')
+            kw = dict(precision=args.precision, device=args.device, attention=args.attention, bf16_matmul=args.bf16_matmul)
+            if args.untied: kw['share_embedding'] = False
+            res = {}
+            for n in args.names:
+                extra = dict(steps=args.steps, warmup=args.warmup, optimizer=args.optimizer) if n == 'train' else dict(repeats=args.repeats)
+                path = args.json or Path(args.out) / f'{n}_{args.protocol}_{args.precision}.json'
+                res[n] = table[n](path, **kw, **extra)
     except ValueError as e:
         print(f'fourm_nb bench: {e}', file=sys.stderr); return 2
     print(json.dumps(res, indent=1, default=str))
     return 0
+

@@ -223,6 +223,9 @@ class Backend:
     decoder_modalities: tuple = ()
     def info(self, key: str) -> ModalityInfo: raise NotImplementedError
     def encode(self, batch: dict): raise NotImplementedError
+    def encode_branches(self, batches: list[dict]):
+        "Context of guidance branches for one batched decoder; by default the stacked batch encoded at once."
+        return self.encode({k: {f: torch.cat([b[k][f] for b in batches]) for f in batches[0][k]} for k in batches[0]})
     def decode_positions(self, ctx, key: str, positions: torch.Tensor) -> torch.Tensor: raise NotImplementedError
     def decode_sequence(self, ctx, key: str, ids: torch.Tensor, positions: torch.Tensor, cache=None) -> torch.Tensor: raise NotImplementedError
     def new_cache(self): raise NotImplementedError
@@ -239,10 +242,20 @@ class FourMBackend(Backend):
     @property
     def device(self): return next(self.model.parameters()).device
     def info(self, key): return self.model.infos[key]
-    def encode(self, batch):
+    def _encoded(self, batch):
         n = max(1, int(sum((e['input_mask'] != HIDDEN).sum(-1) for e in batch.values()).max()))   # most-visible row
-        enc = self.model.encode(batch, n)
+        return self.model.encode(batch, n)
+    def encode(self, batch):
+        enc = self._encoded(batch)
         return self.model.context(enc), enc.valid
+    def encode_branches(self, batches):
+        "Each branch encoded at its own length, then zero-padded (as `encode` pads a short row) to one batched context."
+        encs = [self._encoded(b) for b in batches]
+        n = max(e.x.shape[1] for e in encs)
+        pad = lambda t, v: F.pad(t, (0, 0) * (t.dim() - 2) + (0, n - t.shape[1]), value=v)
+        x, emb = (torch.cat([pad(getattr(e, f), 0.) for e in encs]) for f in ('x', 'emb'))
+        valid = torch.cat([pad(e.valid, False) for e in encs])
+        return self.model.decoder_proj_context(x) + emb, valid
     def decode_positions(self, ctx, key, positions):
         context, valid = ctx
         y = self.model.decode(self.model.decoder_query(key, positions), context, valid)   # full attention among the queries
@@ -384,10 +397,12 @@ class GenerationSampler:
         return batch
 
     # -- one forward over all guidance branches ------------------------------------------------------
-    def _encode(self, stacked: dict):
+    def _encode(self, stacked: dict, nb: int = 1):
+        "Context of `nb` branches stacked on the batch axis; each branch is encoded at its own length."
         self.calls['encode'] += 1
-        enc_keys = [k for k in stacked if k in self.backend.encoder_modalities]
-        return self.backend.encode({k: stacked[k] for k in enc_keys})
+        enc = {k: stacked[k] for k in stacked if k in self.backend.encoder_modalities}
+        if nb == 1: return self.backend.encode(enc)
+        return self.backend.encode_branches([{k: {f: t.chunk(nb)[i] for f, t in e.items()} for k, e in enc.items()} for i in range(nb)])
 
     def _branches(self, batch, t: TargetSchedule, finished: list, prompts):
         infos = {k: self.backend.info(k) for k in batch}
@@ -410,7 +425,7 @@ class GenerationSampler:
             if t.scheme == 'roar':
                 pick = torch.rand(pos.shape, generator=gen, device=pos.device).argsort(-1)[:, :k]
                 pos = pos.gather(1, pick.sort(-1).values)
-            ctx = self._encode(self._branches(batch, t, finished, prompts))
+            ctx = self._encode(self._branches(batch, t, finished, prompts), nb)
             self.calls['decode'] += 1
             logits = guided_logits(self.backend.decode_positions(ctx, t.modality, pos.repeat(nb, 1)), weights)
             ids, conf = sample_tokens(logits, temp, t.top_k, t.top_p, gen)
@@ -435,7 +450,7 @@ class GenerationSampler:
         final = txt.first_sentinel + n_sent + 1                             # the closing sentinel [S_{k+1}]
         steps = int(is_t.sum(-1).min()) - 1                                 # target slots after [S_1]
         if t.max_tokens is not None: steps = min(steps, t.max_tokens)
-        ctx = self._encode(self._branches(batch, t, finished, prompts))     # inputs fixed during AR: encode once
+        ctx = self._encode(self._branches(batch, t, finished, prompts), nb)  # inputs fixed during AR: encode once
         weights = [g.weight for g in t.guidance]
         ids = e['tensor'].gather(1, start[:, None])                         # b 1: [S_1]
         pos = torch.zeros_like(ids)                                         # decoder positions count target slots

@@ -57,7 +57,7 @@ def config_from_ml4m(official: dict) -> FourMConfig:
     # ml-4m's FM builds no decoder for an output without a decoder embedding (4M-21 lists `t5_caption`): skip it too
     outputs = [k for k in official['domains_out'] if get_modality(k).kind in DECODER_EMBEDDINGS]
     return FourMConfig(encoder_modalities=list(official['domains_in']), decoder_modalities=outputs,
-                       modality_overrides=overrides, act=_ACTS[act], **trunk)
+                       modality_overrides=overrides, act=_ACTS[act], share_embedding=False, **trunk)   # FM builds untied heads
 
 def config_to_ml4m(cfg: FourMConfig) -> dict:
     "Official `FM` config dict of a fourm_nb config; refuses what the official format cannot express."

@@ -5,6 +5,7 @@
 # %% ../nbs/09_model.ipynb #862f179f
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,15 +16,17 @@ import torch.nn.functional as F
 from einops import rearrange, repeat
 
 from .core import (HIDDEN, CheckpointError, Config, ConfigError, ModalityInfo, get_modality,
-                           load_state_dict_strict, load_tensors, save_tensors)
+                           load_state_dict_strict, load_tensors, safe_load_yaml, save_tensors)
 
 # %% auto #0
-__all__ = ['MODALITIES_4M7_IN', 'MODALITIES_4M7_OUT', 'ACTIVATIONS', 'FOURM_SIZES', 'ENCODER_EMBEDDINGS', 'DECODER_EMBEDDINGS',
-           'FourMConfig', 'fourm_config', 'sincos_1d', 'sincos_2d', 'AttnMask', 'prepare_mask', 'attend', 'Mlp',
-           'Attention', 'CrossAttention', 'Block', 'DecoderBlock', 'compact_positions', 'PatchEmbedding',
-           'TokenEmbedding', 'SequenceEmbedding', 'DenseTokenDecoderEmbedding', 'SequenceDecoderEmbedding',
-           'select_visible', 'default_compressed_mask', 'expand_decoder_mask', 'block_diagonal_mask', 'EncoderOutput',
-           'DecoderInput', 'FourMOutput', 'FourM', 'resolve_checkpoint_dir', 'count_params', 'random_batch']
+__all__ = ['MODALITIES_4M7_IN', 'MODALITIES_4M7_OUT', 'ACTIVATIONS', 'FOURM_SIZES', 'ATTENTION', 'BF16_MATMUL',
+           'ENCODER_EMBEDDINGS', 'DECODER_EMBEDDINGS', 'FourMConfig', 'fourm_config', 'sincos_1d', 'sincos_2d',
+           'AttnMask', 'prepare_mask', 'set_attention', 'matmul_attention', 'set_bf16_matmul', 'cpu_has_bf16', 'Linear',
+           'attend', 'Mlp', 'Attention', 'CrossAttention', 'Block', 'DecoderBlock', 'compact_positions',
+           'PatchEmbedding', 'TokenEmbedding', 'SequenceEmbedding', 'DenseTokenDecoderEmbedding',
+           'SequenceDecoderEmbedding', 'select_visible', 'default_compressed_mask', 'expand_decoder_mask',
+           'block_diagonal_mask', 'EncoderOutput', 'DecoderInput', 'FourMOutput', 'FourM', 'resolve_checkpoint_dir',
+           'count_params', 'random_batch']
 
 # %% ../nbs/09_model.ipynb #b873ac92
 MODALITIES_4M7_IN = ['rgb@224', 'tok_rgb@224', 'tok_depth@224', 'tok_normal@224', 'tok_semseg@224', 'tok_clip@224', 'caption', 'det']
@@ -51,6 +54,8 @@ class FourMConfig(Config):
     decoder_sep_mask: bool = True    # decoder tokens attend only to tokens of their own modality
     decoder_causal_mask: bool = False  # plain causal mask over all decoder tokens instead of the compressed one
     share_modality_embeddings: bool = True  # one modality embedding per modality for encoder and decoder
+    share_embedding: bool = True     # each decoder output head `to_logits` is its modality's decoder `token_emb` (ml-4m's
+                                     # default); False = separate heads (official `FM` checkpoints, older fourm_nb files)
     max_sincos_positions: int = 512  # rows of the 1-D sin-cos table of sequences
     loss_type: str = 'mod'           # 'mod': mean CE per modality, then mean over modalities; 'token': mean over all tokens
     init_std: float = 0.02
@@ -118,11 +123,77 @@ def prepare_mask(allowed: torch.Tensor | AttnMask | None) -> AttnMask | None:
     has_empty = bool(empty.any())
     return AttnMask((allowed | empty[..., None])[:, None] if has_empty else allowed[:, None], empty if has_empty else None)
 
+ATTENTION = 'auto'   # 'auto' | 'sdpa' | 'matmul'; see `set_attention`
+
+def set_attention(kind: str = 'auto'):
+    "Attention path of every FourM: 'sdpa', 'matmul' (explicit matmul-softmax) or 'auto' (matmul for CPU low-precision training)."
+    global ATTENTION
+    if kind not in ('auto', 'sdpa', 'matmul'): raise ValueError(f"attention must be 'auto', 'sdpa' or 'matmul', got {kind!r}")
+    ATTENTION = kind
+
+def _matmul_path(q) -> bool:
+    if ATTENTION != 'auto': return ATTENTION == 'matmul'
+    return q.device.type == 'cpu' and q.requires_grad and q.dtype in (torch.bfloat16, torch.float16)
+
+def matmul_attention(q, k, v, mask: torch.Tensor | None = None) -> torch.Tensor:
+    "`softmax(q kᵀ / √e) v` as two matmuls; `mask` boolean, broadcastable to `b h n m`, True = may attend."
+    s = (q @ k.transpose(-2, -1)) * q.shape[-1] ** -0.5                 # b h n m (scaling after the matmul keeps no scaled copy of q)
+    if mask is not None: s = s.masked_fill(~mask, float('-inf'))
+    return s.softmax(-1) @ v
+
+BF16_MATMUL = 'auto'   # 'auto' | 'native' | 'fp32'; see `set_bf16_matmul`
+
+def set_bf16_matmul(kind: str = 'auto'):
+    "How CPU bf16 autocast multiplies: 'native' bf16 kernels, 'fp32' GEMMs on bf16-rounded operands, 'auto' (fp32 without bf16 instructions)."
+    global BF16_MATMUL
+    if kind not in ('auto', 'native', 'fp32'): raise ValueError(f"bf16 matmul must be 'auto', 'native' or 'fp32', got {kind!r}")
+    BF16_MATMUL = kind
+
+@functools.cache
+def cpu_has_bf16() -> bool:
+    "Whether this CPU has bf16 dot-product instructions (AVX512-BF16 or AMX); assumed yes where /proc/cpuinfo is missing."
+    try: flags = Path('/proc/cpuinfo').read_text()
+    except OSError: return True
+    return 'avx512_bf16' in flags or 'amx_bf16' in flags
+
+def _wide(x) -> bool:
+    "Under CPU bf16 autocast: compute bf16 products with fp32 GEMMs? (the same arithmetic: bf16 operands, fp32 sums, bf16 result)"
+    if x.device.type != 'cpu' or not torch.is_autocast_enabled('cpu') or torch.get_autocast_dtype('cpu') != torch.bfloat16: return False
+    return BF16_MATMUL == 'fp32' or (BF16_MATMUL == 'auto' and not cpu_has_bf16())
+
+class _WideLinear(torch.autograd.Function):
+    "`linear` of bf16 `x`, `w` (, `b`) by fp32 GEMMs, rounded to bf16; saves the bf16 operands only."
+    @staticmethod
+    def forward(ctx, x, w, b):
+        ctx.save_for_backward(x, w); ctx.bias = b is not None
+        with torch.autocast('cpu', enabled=False):
+            return F.linear(x.float(), w.float(), None if b is None else b.float()).to(torch.bfloat16)
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        with torch.autocast('cpu', enabled=False):
+            g2 = g.reshape(-1, g.shape[-1]).float()                                     # (b n) o
+            gx = (g2 @ w.float()).to(torch.bfloat16).reshape(x.shape)
+            gw = (g2.t() @ x.reshape(-1, x.shape[-1]).float()).to(torch.bfloat16)
+            return gx, gw, g2.sum(0).to(torch.bfloat16) if ctx.bias else None
+
+class Linear(nn.Linear):
+    "`nn.Linear` that takes `_WideLinear` under CPU bf16 autocast on CPUs without bf16 instructions (3-4x faster there)."
+    def forward(self, x):
+        if not _wide(x): return super().forward(x)
+        bf = torch.bfloat16
+        return _WideLinear.apply(x.to(bf), self.weight.to(bf), None if self.bias is None else self.bias.to(bf))
+
 def attend(q, k, v, mask: torch.Tensor | AttnMask | None = None) -> torch.Tensor:
-    "SDPA over heads (`b h n e`) with a boolean mask `b n m` (True = may attend); a row with no allowed key averages all values (as ml-4m)."
+    "Attention over heads (`b h n e`) with a boolean mask `b n m` (True = may attend); a row with no allowed key averages all values (as ml-4m)."
     mask = prepare_mask(mask)
-    if mask is None: return F.scaled_dot_product_attention(q, k, v)
-    o = F.scaled_dot_product_attention(q, k, v, attn_mask=mask.sdpa)
+    m = None if mask is None else mask.sdpa
+    if _wide(q):                                     # bf16 operands, fp32 arithmetic, bf16 result
+        with torch.autocast('cpu', enabled=False):
+            o = F.scaled_dot_product_attention(*(t.to(torch.bfloat16).float() for t in (q, k, v)), attn_mask=m).to(torch.bfloat16)
+    elif _matmul_path(q): o = matmul_attention(q, k, v, m)
+    else: o = F.scaled_dot_product_attention(q, k, v, attn_mask=m)
+    if mask is None: return o
     if mask.empty is not None: o = torch.where(mask.empty[:, None, :, None], v.mean(2, keepdim=True), o)
     return o
 
@@ -135,32 +206,44 @@ class Mlp(nn.Module):
         super().__init__()
         hidden = int(cfg.dim * cfg.mlp_ratio)
         if cfg.gated_mlp: hidden = int(2 * hidden / 3)
-        self.fc1 = nn.Linear(cfg.dim, hidden, bias=cfg.mlp_bias)
+        self.fc1 = Linear(cfg.dim, hidden, bias=cfg.mlp_bias)
         self.act = ACTIVATIONS[cfg.act]()
-        self.fc2 = nn.Linear(hidden, cfg.dim, bias=cfg.mlp_bias)
-        self.fc3 = nn.Linear(cfg.dim, hidden, bias=cfg.mlp_bias) if cfg.gated_mlp else None
+        self.fc2 = Linear(hidden, cfg.dim, bias=cfg.mlp_bias)
+        self.fc3 = Linear(cfg.dim, hidden, bias=cfg.mlp_bias) if cfg.gated_mlp else None
 
     def forward(self, x):  # b n d -> b n d
         h = self.act(self.fc1(x))
         return self.fc2(h * self.fc3(x) if self.fc3 is not None else h)
 
 # %% ../nbs/09_model.ipynb #cbb62ff7
+def _append_kv(cache: dict, k, v):
+    "Append `k`, `v` (`b h t e`) to the cache; buffers grow by doubling, so a step copies only its own keys. -> all keys, values."
+    n, t = cache.get('n', 0), k.shape[2]
+    if 'kbuf' not in cache or n + t > cache['kbuf'].shape[2]:
+        cap = max(2 * (n + t), 16)
+        for name, x in (('kbuf', k), ('vbuf', v)):
+            buf = x.new_empty(x.shape[0], x.shape[1], cap, x.shape[3])
+            if n: buf[:, :, :n] = cache[name][:, :, :n]
+            cache[name] = buf
+    cache['kbuf'][:, :, n:n + t], cache['vbuf'][:, :, n:n + t] = k, v
+    cache['n'] = n + t
+    cache['k'], cache['v'] = cache['kbuf'][:, :, :n + t], cache['vbuf'][:, :, :n + t]
+    return cache['k'], cache['v']
+
 class Attention(nn.Module):
     "Multi-head self-attention with fused `qkv` (and optional qk-norm); `cache` holds keys/values of earlier steps."
     def __init__(self, cfg: FourMConfig):
         super().__init__()
         self.num_heads = cfg.num_heads
-        self.qkv = nn.Linear(cfg.dim, 3 * cfg.dim, bias=cfg.qkv_bias)
-        self.proj = nn.Linear(cfg.dim, cfg.dim, bias=cfg.proj_bias)
+        self.qkv = Linear(cfg.dim, 3 * cfg.dim, bias=cfg.qkv_bias)
+        self.proj = Linear(cfg.dim, cfg.dim, bias=cfg.proj_bias)
         hd = cfg.dim // cfg.num_heads
         self.q_norm, self.k_norm = (_norm(cfg, hd), _norm(cfg, hd)) if cfg.qk_norm else (nn.Identity(), nn.Identity())
 
     def forward(self, x, allowed=None, cache: dict | None = None):  # x: b n d, allowed: b n (m+n) -> b n d
         q, k, v = rearrange(self.qkv(x), 'b n (three h e) -> three b h n e', three=3, h=self.num_heads)
         q, k = self.q_norm(q), self.k_norm(k)
-        if cache is not None:
-            if 'k' in cache: k, v = torch.cat([cache['k'], k], 2), torch.cat([cache['v'], v], 2)
-            cache['k'], cache['v'] = k, v
+        if cache is not None: k, v = _append_kv(cache, k, v)
         o = attend(q, k, v, allowed)
         return self.proj(rearrange(o, 'b h n e -> b n (h e)'))
 
@@ -169,9 +252,9 @@ class CrossAttention(nn.Module):
     def __init__(self, cfg: FourMConfig):
         super().__init__()
         self.num_heads = cfg.num_heads
-        self.q = nn.Linear(cfg.dim, cfg.dim, bias=cfg.qkv_bias)
-        self.kv = nn.Linear(cfg.dim, 2 * cfg.dim, bias=cfg.qkv_bias)
-        self.proj = nn.Linear(cfg.dim, cfg.dim, bias=cfg.proj_bias)
+        self.q = Linear(cfg.dim, cfg.dim, bias=cfg.qkv_bias)
+        self.kv = Linear(cfg.dim, 2 * cfg.dim, bias=cfg.qkv_bias)
+        self.proj = Linear(cfg.dim, cfg.dim, bias=cfg.proj_bias)
         hd = cfg.dim // cfg.num_heads
         self.q_norm, self.k_norm = (_norm(cfg, hd), _norm(cfg, hd)) if cfg.qk_norm else (nn.Identity(), nn.Identity())
 
@@ -256,7 +339,7 @@ class PatchEmbedding(_ModalityEmbedding):
     def __init__(self, info, dim, **kw):
         super().__init__(info, dim)
         p = info.patch_size
-        self.proj = nn.Linear(info.num_channels * p * p, dim, bias=False)
+        self.proj = Linear(info.num_channels * p * p, dim, bias=False)
 
     def forward(self, tensor, input_mask):  # b c h w, b n -> (b n d, b n d)
         p = self.info.patch_size
@@ -287,10 +370,11 @@ class SequenceEmbedding(_ModalityEmbedding):
 # %% ../nbs/09_model.ipynb #d11d1cd5
 class DenseTokenDecoderEmbedding(_ModalityEmbedding):
     "Decoder side of a dense token modality: `emb` for queries and the output head `to_logits`."
-    def __init__(self, info, dim, **kw):
+    def __init__(self, info, dim, share_embedding: bool = True, **kw):
         super().__init__(info, dim)
-        self.token_emb = nn.Embedding(info.vocab_size, dim)   # unused by 4M's decoder (queries are mask tokens); kept for checkpoints
-        self.to_logits = nn.Linear(dim, info.vocab_size, bias=False)
+        self.token_emb = nn.Embedding(info.vocab_size, dim)   # queries are mask tokens, so it is used only through the tied head
+        self.to_logits = Linear(dim, info.vocab_size, bias=False)
+        if share_embedding: self.to_logits.weight = self.token_emb.weight   # one (V, d) matrix, as ml-4m
 
     def forward(self, tensor, target_mask):  # -> ids b n, emb b n d
         ids = _flat_ids(self.info, tensor)
@@ -301,10 +385,11 @@ class DenseTokenDecoderEmbedding(_ModalityEmbedding):
 
 class SequenceDecoderEmbedding(_ModalityEmbedding):
     "Decoder side of a sequence: embedded target ids (teacher forcing), target positions, output head."
-    def __init__(self, info, dim, max_positions=512):
+    def __init__(self, info, dim, max_positions=512, share_embedding: bool = True):
         super().__init__(info, dim, max_positions)
         self.token_emb = nn.Embedding(info.vocab_size, dim, padding_idx=0)
-        self.to_logits = nn.Linear(dim, info.vocab_size, bias=False)
+        self.to_logits = Linear(dim, info.vocab_size, bias=False)
+        if share_embedding: self.to_logits.weight = self.token_emb.weight
 
     def target_pos(self, pos):
         return self.seq_pos(pos.masked_fill(pos >= self.info.max_length, 0))   # too-long targets fall back to position 0 (ml-4m)
@@ -329,7 +414,7 @@ def select_visible(hidden: torch.Tensor, num_tokens: int) -> tuple[torch.Tensor,
 def _gather(t: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
     "t: `b N ...` gathered along dim 1 with `idx` `b n`."
     if t.dim() == 2: return torch.gather(t, 1, idx)
-    return torch.gather(t, 1, repeat(idx, 'b n -> b n d', d=t.shape[-1]))
+    return t[torch.arange(t.shape[0], device=t.device)[:, None], idx]   # indexing keeps only `idx` for backward (gather keeps `t`)
 
 # %% ../nbs/09_model.ipynb #f8b85403
 def default_compressed_mask(info: ModalityInfo, target_mask: torch.Tensor) -> torch.Tensor:
@@ -396,7 +481,7 @@ class FourM(nn.Module):
         self.decoder_embeddings = nn.ModuleDict({k: self._embedding(DECODER_EMBEDDINGS, k, 'decoder') for k in cfg.decoder_modalities})
         self.encoder = nn.ModuleList([Block(cfg) for _ in range(cfg.encoder_depth)])
         self.encoder_norm = _norm(cfg, cfg.dim)
-        self.decoder_proj_context = nn.Linear(cfg.dim, cfg.dim)
+        self.decoder_proj_context = Linear(cfg.dim, cfg.dim)
         self.decoder = nn.ModuleList([DecoderBlock(cfg) for _ in range(cfg.decoder_depth)])
         self.decoder_norm = _norm(cfg, cfg.dim)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, cfg.dim))
@@ -410,7 +495,13 @@ class FourM(nn.Module):
         if info.kind not in table:
             raise ConfigError(f'modality {key!r} of kind {info.kind!r} cannot be a FourM {side} modality '
                               f'(supported kinds: {", ".join(table)})')
-        return table[info.kind](info, self.cfg.dim, max_positions=self.cfg.max_sincos_positions)
+        kw = {'share_embedding': self.cfg.share_embedding} if side == 'decoder' else {}
+        return table[info.kind](info, self.cfg.dim, max_positions=self.cfg.max_sincos_positions, **kw)
+
+    def tied_heads(self) -> dict[str, str]:
+        "State-dict names of the tied output heads -> the token embedding each one is: `{'...to_logits.weight': '...token_emb.weight'}`."
+        return {f'decoder_embeddings.{k}.to_logits.weight': f'decoder_embeddings.{k}.token_emb.weight'
+                for k, e in self.decoder_embeddings.items() if e.to_logits.weight is e.token_emb.weight}
 
     @torch.no_grad()
     def init_weights(self):
@@ -528,9 +619,8 @@ class FourM(nn.Module):
                self_mask: torch.Tensor | None = None, cache: list[dict] | None = None) -> torch.Tensor:
         "Decoder blocks + `decoder_norm` on queries `y` (b t d) with context `b n d`; masks True = may attend."
         cross = None if context_valid is None or bool(context_valid.all()) else prepare_mask(context_valid[:, None, :].expand(-1, y.shape[1], -1))
-        if cache is not None and self_mask is None:   # new tokens see every cached token and are causal among themselves
-            past = cache[0].get('self', {}).get('k')
-            p, t = (0 if past is None else past.shape[2]), y.shape[1]
+        if cache is not None and self_mask is None and y.shape[1] > 1:   # new tokens see every cached token and are causal among themselves
+            p, t = cache[0].get('self', {}).get('n', 0), y.shape[1]          # (a single new token sees everything: no mask)
             self_mask = torch.ones(t, p + t, dtype=torch.bool, device=y.device).tril(p)[None].expand(y.shape[0], -1, -1)
         self_mask = prepare_mask(self_mask)
         for i, blk in enumerate(self.decoder):
@@ -587,8 +677,19 @@ class FourM(nn.Module):
         out_dir = Path(out_dir)
         out_dir.mkdir(parents=True, exist_ok=True)
         self.cfg.save(out_dir / 'config.yaml')
-        save_tensors(self.state_dict(), out_dir / 'model.safetensors', metadata={'format': 'fourm_nb.FourM'})
+        state = {k: v for k, v in self.state_dict().items() if k not in self.tied_heads()}   # a tied matrix is stored once
+        save_tensors(state, out_dir / 'model.safetensors', metadata={'format': 'fourm_nb.FourM'})
         return out_dir
+
+    def load_weights(self, state: dict[str, torch.Tensor], source: str = 'checkpoint') -> 'FourM':
+        "Strict load of `state`; a tied head may be absent (it is its token embedding) but may not differ from it."
+        state = dict(state)
+        for head, emb in self.tied_heads().items():
+            if head not in state: state[head] = state.get(emb, torch.empty(0))
+            elif emb in state and not torch.equal(state[head], state[emb]):
+                raise CheckpointError(f'{source}: {head!r} differs from {emb!r}, but the config ties the output heads '
+                                      '(share_embedding=True); load it with share_embedding=False')
+        return load_state_dict_strict(self, state, source=source)
 
     @classmethod
     def from_pretrained(cls, path_or_id: str | Path, device: str = 'cpu') -> 'FourM':
@@ -597,9 +698,11 @@ class FourM(nn.Module):
         if not (d / 'config.yaml').is_file():
             hint = ' (it holds an official ml-4m config.json: load it with fourm_nb.ml4m.load_ml4m)' if (d / 'config.json').is_file() else ''
             raise CheckpointError(f'{d}: no config.yaml{hint}')
-        model = cls(FourMConfig.load(d / 'config.yaml'))
-        load_state_dict_strict(model, load_tensors(d / 'model.safetensors'), source=str(d / 'model.safetensors'))
-        return model.to(device)
+        cfg = FourMConfig.load(d / 'config.yaml')
+        if 'share_embedding' not in (safe_load_yaml((d / 'config.yaml').read_text()) or {}):
+            cfg = cfg.replace(share_embedding=False)      # written before heads could be tied: separate heads
+        model = cls(cfg)
+        return model.load_weights(load_tensors(d / 'model.safetensors'), source=str(d / 'model.safetensors')).to(device)
 
 # %% ../nbs/09_model.ipynb #a94f19a2
 def resolve_checkpoint_dir(path_or_id, files: list[str]) -> Path:

@@ -27,11 +27,11 @@ from .core import (CheckpointError, Config, ConfigError, NonFiniteLossError, Res
 
 # %% auto #0
 __all__ = ['RESUMABLE_CHANGES', 'H100_BF16_PEAK_FLOPS', 'TrainConfig', 'tokens_per_step', 'run_schedule', 'lr_at', 'param_groups',
-           'BatchError', 'check_batch', 'SampleStream', 'RankBatchSampler', 'MaskedSamples', 'make_loader',
-           'checkpoint_dir', 'latest_checkpoint', 'check_resume_config', 'evaluate', 'apply_activation_checkpointing',
-           'fit', 'fourm_model_config', 'data_provenance', 'check_vocabularies', 'fourm_saver', 'masking_config',
-           'build_data', 'train_fourm', 'load_train_config', 'train_cli', 'fourm_flops_per_sample',
-           'random_masked_batch', 'bench_train']
+           'adamw_options', 'BatchError', 'check_batch', 'SampleStream', 'RankBatchSampler', 'MaskedSamples',
+           'make_loader', 'checkpoint_dir', 'latest_checkpoint', 'check_resume_config', 'evaluate',
+           'apply_activation_checkpointing', 'fit', 'fourm_model_config', 'data_provenance', 'check_vocabularies',
+           'fourm_saver', 'masking_config', 'build_data', 'train_fourm', 'load_train_config', 'train_cli',
+           'fourm_flops_per_sample', 'random_masked_batch', 'bench_train']
 
 # %% ../nbs/10_training.ipynb #a1f225ac
 @dataclass
@@ -127,6 +127,10 @@ def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
         if 'norm.' in name or '.norm' in name or name.endswith('.bias') or name in skip: no_decay.append(p)
         else: decay.append(p)
     return [dict(params=decay, weight_decay=weight_decay), dict(params=no_decay, weight_decay=0.0)]
+
+def adamw_options(device) -> dict:
+    "`torch.optim.AdamW` keywords for `device`: the fused kernel (one pass over all tensors) where PyTorch has it (CPU, CUDA)."
+    return {'fused': True} if torch.device(device).type in ('cpu', 'cuda') else {'foreach': True}
 
 # %% ../nbs/10_training.ipynb #2e6d66fa
 class BatchError(ValueError):
@@ -369,7 +373,8 @@ def fit(model: nn.Module, dataset, mask_fn: Callable, collate_fn: Callable, cfg:
     if acc.is_main_process: out.mkdir(parents=True, exist_ok=True)
     set_seed(cfg.seed)
     if cfg.activation_checkpointing: apply_activation_checkpointing(model)
-    optimizer = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=sched['lr'], betas=tuple(cfg.betas), eps=cfg.eps)
+    optimizer = torch.optim.AdamW(param_groups(model, cfg.weight_decay), lr=sched['lr'], betas=tuple(cfg.betas), eps=cfg.eps,
+                                  **adamw_options(acc.device))
     model, optimizer = acc.prepare(model, optimizer)
 
     step, tokens_seen, history, evals, ck = _resume(acc, cfg, out, provenance)
@@ -644,7 +649,7 @@ def bench_train(out_json, size: str = 'micro', batch_size: int = 8, num_input_to
                       decoder_modalities=[f'tok_rgb@{r}', f'tok_depth@{r}', f'tok_semseg@{r}', 'caption'], **model_overrides)
     torch.manual_seed(0)
     model = FourM(mc).to(dev)
-    opt = torch.optim.AdamW(param_groups(model, 0.05), lr=1e-4, betas=(0.9, 0.95))
+    opt = torch.optim.AdamW(param_groups(model, 0.05), lr=1e-4, betas=(0.9, 0.95), **adamw_options(dev))
     use_bf16 = precision == 'bf16' or (precision == 'auto' and dev.type == 'cuda' and torch.cuda.is_bf16_supported())
     batches = [random_masked_batch(mc, batch_size, num_input_tokens, num_target_tokens, seed=i, device=dev) for i in range(2)]
     def sync():
