@@ -161,7 +161,7 @@ def bench_train_s(out_json=None, precision: str = 'fp32', device: str | None = N
     flops = 3 * fourm_flops_per_sample(cfg, n_in, n_out)['total'] * bs
     name = torch.cuda.get_device_name() if dev.type == 'cuda' else platform.processor() or platform.machine()
     peak = device_peak_flops(name, precision) if dev.type == 'cuda' else None
-    res = dict(benchmark='train', protocol='S', device=str(dev), device_name=name, precision=precision, torch_threads=torch.get_num_threads(),
+    res = dict(benchmark='train', protocol='S', fourm_nb=str(Path(sys.modules['fourm_nb'].__file__).parents[1]), device=str(dev), device_name=name, precision=precision, torch_threads=torch.get_num_threads(),
                optimizer=optimizer, attention=attn,
                params=count_params(model, embeddings=True), batch_size=bs, num_input_tokens=n_in, num_target_tokens=n_out,
                steps=steps, warmup=warmup, step_s=dt, step_s_all=[round(t, 4) for t in times],
@@ -207,7 +207,7 @@ def bench_generate_s(out_json=None, precision: str = 'fp32', device: str | None 
     runs = {'gen_maskgit8_b4': maskgit([]), 'gen_maskgit8_b4_cfg': maskgit([GuidanceTerm(['tok_rgb@224'], s['guidance_scale'])]),
             'gen_ar_caption': caption(False), 'gen_ar_caption_kv': caption(True)}
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
-    res = dict(benchmark='generate', protocol='S', device=str(dev), precision=precision, torch_threads=torch.get_num_threads(),
+    res = dict(benchmark='generate', protocol='S', fourm_nb=str(Path(sys.modules['fourm_nb'].__file__).parents[1]), device=str(dev), precision=precision, torch_threads=torch.get_num_threads(),
                attention=attn, batch_size=s['gen_batch_size'], repeats=repeats)
     for name, sch in runs.items():
         smp = GenerationSampler(model)

@@ -21,13 +21,14 @@ KEYS = {'train_bf16': ['train_tokens_per_s', 'step_s', 'step_cpu_s', 'achieved_f
         'train_fp32': ['train_tokens_per_s', 'step_s', 'step_cpu_s', 'achieved_flops_per_s', 'max_rss_mib'],
         'generate': ['gen_maskgit8_b4_s', 'gen_maskgit8_b4_cfg_s', 'gen_ar_caption_s', 'gen_ar_caption_kv_s',
                      'gen_maskgit8_b4_cpu_s', 'gen_maskgit8_b4_cfg_cpu_s', 'gen_ar_caption_cpu_s', 'gen_ar_caption_kv_cpu_s', 'max_rss_mib']}
-SETTINGS = {'train_bf16': ['--steps', '5', '--warmup', '2'], 'train_fp32': ['--steps', '5', '--warmup', '2'], 'generate': ['--repeats', '3']}
+SETTINGS = {'train_bf16': ['--steps', '3', '--warmup', '1'], 'train_fp32': ['--steps', '3', '--warmup', '1'], 'generate': ['--repeats', '3']}
 
 def run(root: Path, args: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as d:
         out = Path(d) / 'r.json'
-        cmd = [sys.executable, '-c', LOADER, str(NEW / 'fourm_nb' / 'bench.py'), *args, '--protocol', 'S', '--json', str(out)]
-        subprocess.run(cmd, env=dict(os.environ, PYTHONPATH=str(root)), check=True, stdout=subprocess.DEVNULL)
+        cmd = [sys.executable, '-P', '-c', LOADER, str(NEW / 'fourm_nb' / 'bench.py'), *args, '--protocol', 'S', '--json', str(out)]
+        # -P and cwd=d: nothing but PYTHONPATH decides which checkout's fourm_nb is imported (python -c would put the cwd first)
+        subprocess.run(cmd, env=dict(os.environ, PYTHONPATH=str(root)), cwd=d, check=True, stdout=subprocess.DEVNULL)
         return json.loads(out.read_text())
 
 def main(argv=None):
@@ -45,7 +46,7 @@ def main(argv=None):
         for j in a.jobs:
             for s in (['baseline', 'new'] if r % 2 == 0 else ['new', 'baseline']):
                 res = run(sides[s], JOBS[j] + SETTINGS[j] + (a.extra if s == 'new' else []))
-                raw[s][j].append({k: res[k] for k in KEYS[j] + ['params', 'attention', 'optimizer', 'losses'] if k in res})
+                raw[s][j].append({k: res[k] for k in KEYS[j] + ['params', 'attention', 'optimizer', 'losses', 'fourm_nb'] if k in res})
                 print(f'round {r} {j:<10} {s:<8} ' + '  '.join(f'{k}={res[k]:.4g}' for k in KEYS[j]), flush=True)
                 Path(a.out).with_suffix('.partial.json').write_text(json.dumps(raw))
     # same weights, same seed: generated tokens must agree (separate heads on both sides, as the baseline has them)
@@ -55,12 +56,15 @@ def main(argv=None):
         same = {k: eq['baseline'][k] == eq['new'][k] for k in eq['new'] if k.endswith('_sha')}
     med = {s: {j: {k: statistics.median(r[k] for r in raw[s][j]) for k in KEYS[j]} for j in a.jobs} for s in sides}
     ratio = {j: {k: med['new'][j][k] / med['baseline'][j][k] for k in KEYS[j]} for j in a.jobs}
+    # the two runs of one round are minutes apart; their ratio is less exposed to load that drifts between rounds
+    paired = {j: {k: statistics.median(n[k] / b[k] for n, b in zip(raw['new'][j], raw['baseline'][j])) for k in KEYS[j]} for j in a.jobs}
     try: load = os.getloadavg()
     except OSError: load = None
     out = dict(command=' '.join([Path(sys.argv[0]).name] + (argv or sys.argv[1:])), rounds=a.rounds, wall_s=round(time.time() - t0),
                machine=dict(platform=platform.platform(), cpus=os.cpu_count(), load_avg_end=load, shared=True),
-               median=med, ratio_new_over_baseline=ratio, same_tokens_with_same_weights=same, raw=raw)
+               median=med, ratio_new_over_baseline=ratio, paired_ratio_median=paired, same_tokens_with_same_weights=same, raw=raw)
     Path(a.out).write_text(json.dumps(out, indent=1))
+    Path(a.out).with_suffix('.partial.json').unlink(missing_ok=True)
     print(json.dumps(dict(median=med, ratio=ratio, same_tokens=same), indent=1))
 
 if __name__ == '__main__': main()
