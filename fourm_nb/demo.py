@@ -95,6 +95,7 @@ class DemoConfig(Config):
     dim: int = 96                 # FourM width
     depth: int = 2                # FourM encoder and decoder depth
     heads: int = 4
+    share_embedding: bool = True  # output heads tied to the decoder token embeddings (ml-4m's default)
     steps: int = 1800             # FourM optimisation steps
     batch_size: int = 32
     lr: float = 2e-3
@@ -108,7 +109,7 @@ class DemoConfig(Config):
 
 DEMO_SIZES = {
     'tiny': dict(image_size=32, patch_size=4, n_train=512, n_val=16, clip_depth=2, codebook_size=64, tok_dim=64, tok_steps=200, tok_batch=32, coord_bins=32,
-                 dim=96, depth=2, heads=4, steps=700, batch_size=32, gen_steps=4),
+                 dim=96, depth=2, heads=4, steps=1000, batch_size=32, gen_steps=4),
     'small': {},                  # the defaults above
 }
 
@@ -251,7 +252,7 @@ def demo_train_config(cfg: DemoConfig, out: Path, text_vocab: int, device: str =
     mixture = [dict(input_alphas={rgb: 1000.0}, target_alphas={k: 0.5 for k in targets}, weight=1.0),
                dict(input_alphas={k: 0.5 for k in keys}, target_alphas={k: 0.5 for k in targets}, weight=1.0)]
     model = dict(encoder_modalities=keys, decoder_modalities=targets, modality_overrides=over, dim=cfg.dim,
-                 encoder_depth=cfg.depth, decoder_depth=cfg.depth, num_heads=cfg.heads)
+                 encoder_depth=cfg.depth, decoder_depth=cfg.depth, num_heads=cfg.heads, share_embedding=cfg.share_embedding)
     masking = dict(modalities=keys, modality_overrides=over, input_budget=cfg.input_budget, target_budget=cfg.target_budget,
                    mixture=mixture)
     return TrainConfig(model=model, masking=masking, data=str(out / 'shards' / 'train'), eval_data=str(out / 'shards' / 'val'),
