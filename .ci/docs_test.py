@@ -26,7 +26,7 @@ except ImportError: sys.exit('docs test: playwright is missing: pip install -e "
 root = Path(__file__).resolve().parent.parent
 site, shots = root / '_site', root / '_site_shots'
 # page, a figure's <img> src must contain this, the page's API page, an API entry the page links to, has math
-PAGES = [('', 'images/demo_small_results.png', None, None, False),
+PAGES = [('', 'images/demo_tiny_results.png', None, None, False),
          ('03_clip_pca/', '03_clip_pca_files/', 'api/viz/', None, True),
          ('09_model/', '09_model_files/', 'api/model/', 'fourm_nb.model.FourM', True),
          ('11_generation/', '11_generation_files/', 'api/generate/', None, True)]
