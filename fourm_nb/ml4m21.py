@@ -19,7 +19,9 @@ from .model import DECODER_EMBEDDINGS, ENCODER_EMBEDDINGS, FourMConfig, compact_
 __all__ = ['KINDS_4M21', 'MODALITIES_4M21_NEW', 'MODALITIES_4M21_IN', 'MODALITIES_4M21_OUT', 'ModalityInfo21',
            'register_modality', 'GlobalTokenEmbedding', 'GlobalTokenDecoderEmbedding', 'EmbeddingSequenceEmbedding',
            'random_batch_4m21', 'palette_to_text', 'text_to_palette', 'metadata_to_chunks', 'chunks_to_metadata',
-           'human_poses_to_text', 'text_to_human_poses']
+           'human_poses_to_text', 'text_to_human_poses', 'sam_instances_to_text', 'text_to_sam_instances',
+           'chunk_span_mask', 'truncate_chunks', 'fit_span_mask', 'mask_chunks', 'embedding_span_mask',
+           'mask_embedding_sequence', 'sequence_layout', 'UnifiedMasking21']
 
 # %% ../nbs/14c_4m21.ipynb #46788900
 KINDS_4M21 = ('global_tokens', 'embedding_sequence')
@@ -269,3 +271,162 @@ def text_to_human_poses(text: str) -> list[dict]:
         if missing: raise ValueError(f'human_poses: human {len(humans)} lacks the group(s) {missing}')
         humans.append(h)
     return humans
+
+# %% ../nbs/14c_4m21.ipynb #c093c8cc
+def _ids_to_words(ids) -> list[str]:
+    "Shape-token ids (0..1023) as value words: `v0=id` below 512, else `v1=id-512` (as for pose tokens)."
+    out = []
+    for i in ids:
+        if not 0 <= int(i) < 1024: raise ValueError(f'sam_instance: shape token {i} is outside 0..1023')
+        out.append(f'v0={int(i)}' if i < 512 else f'v1={int(i) - 512}')
+    return out
+
+def sam_instances_to_text(points: list[dict]) -> str:
+    "ml-4m's SAM-instance string of query `points` (dicts: `point` (y, x) and `instances`: list of dicts `box` (xmin, ymin, xmax, ymax), 16 `tokens`)."
+    words = []
+    for p in points:
+        y, x = p['point']
+        words += ['point', f'v0={int(y)}', f'v1={int(x)}']
+        if not p['instances']: words.append('none')
+        for inst in p['instances']:
+            if len(inst['box']) != 4: raise ValueError(f"sam_instance: box {inst['box']} is not 4 values")
+            if len(inst['tokens']) != 16: raise ValueError(f"sam_instance: {len(inst['tokens'])} shape tokens, the format has 16")
+            words += ['polygon'] + [f'v{i}={int(b)}' for i, b in enumerate(inst['box'])] + _ids_to_words(inst['tokens'])
+    return ' '.join(words)
+
+def text_to_sam_instances(text: str) -> list[dict]:
+    "Query points of a SAM-instance string: `point` (y, x) and the `instances` (`box`, 16 `tokens`) containing it."
+    words, points, i = text.split(), [], 0
+    while i < len(words):
+        if words[i] != 'point': raise ValueError(f'sam_instance: expected "point" at word {i}, got {words[i]!r}')
+        if i + 2 >= len(words): raise ValueError(f'sam_instance: point at word {i} is cut')
+        p = {'point': (_value(words[i + 1], 0, 'sam_instance')[1], _value(words[i + 2], 1, 'sam_instance')[1]), 'instances': []}
+        i += 3
+        if i < len(words) and words[i] == 'none': i += 1
+        else:
+            while i < len(words) and words[i] == 'polygon':
+                vals = words[i + 1:i + 21]
+                if len(vals) != 20: raise ValueError(f'sam_instance: polygon at word {i} is cut after {len(vals)} of 20 values')
+                box = [_value(w, k, 'sam_instance')[1] for k, w in enumerate(vals[:4])]
+                toks = [v + 512 * s for s, v in (_value(w, None, 'sam_instance') for w in vals[4:])]
+                p['instances'].append({'box': box, 'tokens': toks})
+                i += 21
+            if not p['instances']: raise ValueError(f'sam_instance: point at word {i - 3} has neither "none" nor a polygon')
+        points.append(p)
+    return points
+
+# %% ../nbs/14c_4m21.ipynb #19850c9a
+import types
+
+import numpy as np
+
+from .core import DataError
+from .masking import UnifiedMasking, _keep_prob, apply_span_mask, sentinel, truncate_target
+from .text import EOS_ID, NUM_SENTINELS, PAD_ID, SENTINEL_BASE_ID
+
+def chunk_span_mask(chunks: list[list[int]], masked) -> tuple[list[int], list[int]]:
+    "ml-4m's `chunk_span_masking`: each run of masked chunks becomes one sentinel `[S_k]` in the input; the target is `[S_k]` + the run's tokens, ..., closing `[S_{n+1}]`."
+    m = np.asarray(masked, bool).reshape(-1)
+    if len(m) != len(chunks): raise ValueError(f'{len(chunks)} chunks but {len(m)} mask values')
+    inp, tgt, k, prev = [], [], 0, False
+    for c, mk in zip(chunks, m):
+        if mk:
+            if not prev: k += 1; inp.append(sentinel(k)); tgt.append(sentinel(k))
+            tgt += [int(i) for i in c]
+        else: inp += [int(i) for i in c]
+        prev = mk
+    return inp, tgt + [sentinel(k + 1)]
+
+def truncate_chunks(chunks, max_tokens: int) -> list[list[int]]:
+    "The chunks and an `[EOS]` chunk, keeping each whose running token count stays <= `max_tokens` (ml-4m's chunk path: whole chunks only)."
+    chunks = [[int(i) for i in c] for c in chunks] + [[EOS_ID]]
+    return [c for c, n in zip(chunks, np.cumsum([len(c) for c in chunks])) if n <= max_tokens]
+
+def fit_span_mask(lengths, keep_prob: float, n_in: int, rng: np.random.Generator, max_tries: int = 1000) -> np.ndarray:
+    "ml-4m's loop over units of `lengths` tokens: mask each with prob `1 - p`, `p *= 0.9` until the input (kept tokens + one sentinel per run) fits `n_in >= 1`."
+    lengths = np.asarray(lengths, np.int64)
+    if n_in < 1: raise ValueError(f'fit_span_mask needs an input budget >= 1, got {n_in} (budget 0: the whole sequence is a target)')
+    for j in range(max_tries):
+        p = keep_prob * 0.9 ** j if j < max_tries - 1 else 0.     # last try masks everything: `[S_1]` always fits
+        m = rng.random(len(lengths)) >= p                          # ml-4m: keep if rand <= p
+        if int(lengths[~m].sum() + (m & ~np.r_[False, m[:-1]]).sum()) <= n_in: return m
+
+def mask_chunks(chunks: list[list[int]], n_in: int, n_out: int, rng: np.random.Generator, keep: str = 'random') -> tuple[list[int], list[int]]:
+    "ml-4m's `sequence_mask`: span-mask whole `chunks` (one token each for a plain sequence) into an input <= `n_in` and a target <= `n_out` tokens."
+    if n_in == 0: return [], truncate_target(chunk_span_mask(chunks, np.ones(len(chunks), bool))[1], n_out, rng)
+    m = fit_span_mask([len(c) for c in chunks], _keep_prob(keep, rng), n_in, rng)
+    inp, tgt = chunk_span_mask(chunks, m)
+    return inp, truncate_target(tgt, n_out, rng)
+
+# %% ../nbs/14c_4m21.ipynb #0d4cef13
+def embedding_span_mask(emb: torch.Tensor, masked, max_tokens: int) -> tuple[torch.Tensor, torch.Tensor]:
+    "ml-4m's `sequence_emb_mask_span` for a given row mask: `emb` `l c` -> (`max_tokens c` with the kept rows packed at the front and one all-zero row per masked run, `input_mask` `max_tokens`)."
+    m = np.asarray(masked, bool).reshape(-1)
+    if len(m) != len(emb): raise ValueError(f'{len(emb)} embedding rows but {len(m)} mask values')
+    rows = np.where(m, -1, np.arange(len(m)))[~m | (m & ~np.r_[False, m[:-1]])]    # kept row index, or -1 for a sentinel
+    if len(rows) > max_tokens: raise ValueError(f'{len(rows)} input rows exceed max_tokens {max_tokens}')
+    out = torch.zeros(max_tokens, emb.shape[1], dtype=torch.float32)
+    keep = torch.from_numpy(rows >= 0)
+    out[:len(rows)][keep] = emb[torch.from_numpy(rows[rows >= 0])].float()
+    return out, torch.arange(max_tokens) >= len(rows)
+
+def mask_embedding_sequence(emb: torch.Tensor, max_tokens: int, n_in: int, rng: np.random.Generator, keep: str = 'random') -> dict:
+    "Span-mask the rows of `emb` `l c` into an input of at most `n_in` rows (input only: `target_mask` is all hidden)."
+    emb = emb[:max_tokens]
+    if n_in == 0: t, im = torch.zeros(max_tokens, emb.shape[1]), torch.ones(max_tokens, dtype=torch.bool)
+    else: t, im = embedding_span_mask(emb, fit_span_mask(np.ones(len(emb)), _keep_prob(keep, rng), n_in, rng), max_tokens)
+    return dict(tensor=t, input_mask=im, target_mask=torch.ones(max_tokens, dtype=torch.bool))
+
+def sequence_layout(inp: list[int], tgt: list[int], n_in: int, max_tokens: int, decoder_attention_mask: bool = False) -> dict:
+    "ml-4m's tensor of one masked sequence: length `2 (max_tokens + 1)`, the input at the front, the target from offset `n_in`."
+    length = 2 * (max_tokens + 1)
+    if len(inp) > n_in or n_in + len(tgt) > length: raise ValueError(f'input {len(inp)} / target {len(tgt)} tokens do not fit budget {n_in} in {length} slots')
+    t = torch.full((length,), PAD_ID, dtype=torch.long)
+    im, tm = torch.ones(length, dtype=torch.bool), torch.ones(length, dtype=torch.bool)
+    t[:len(inp)] = torch.tensor(inp, dtype=torch.long); im[:len(inp)] = False
+    t[n_in:n_in + len(tgt)] = torch.tensor(tgt, dtype=torch.long); tm[n_in:n_in + len(tgt)] = False
+    d = dict(tensor=t, input_mask=im, target_mask=tm)
+    if decoder_attention_mask: d['decoder_attention_mask'] = (~tm).to(torch.int32)
+    return d
+
+# %% ../nbs/14c_4m21.ipynb #e2dde4f4
+_MASKING_KIND = {'global_tokens': 'dense_tokens', 'embedding_sequence': 'sequence'}   # ml-4m masks them as `img` and (over fake ids) `seq`
+
+class UnifiedMasking21(UnifiedMasking):
+    "`UnifiedMasking` for the 4M-21 modalities with ml-4m's sequence rules: chunked sequences (a list of chunks, e.g. metadata), T5 embedding rows, global tokens, `max_tokens` above `max_length`."
+    def __init__(self, cfg):
+        if cfg.span_scheme != 'ml4m': raise ConfigError(f"UnifiedMasking21 follows ml-4m's span masking; span_scheme {cfg.span_scheme!r} is not supported")
+        self.real = cfg.infos()
+        view = {k: dataclasses.replace(i, kind=_MASKING_KIND.get(i.kind, i.kind), max_length=i.num_tokens if i.kind in ('sequence', 'embedding_sequence') else i.max_length)
+                for k, i in self.real.items()}                         # how budgets and the base checks see each modality
+        super().__init__(types.SimpleNamespace(**{f.name: getattr(cfg, f.name) for f in dataclasses.fields(cfg)},
+                                               infos=lambda: view, components=cfg.components))
+        self.cfg = cfg
+        emb = [j for j, k in enumerate(self.keys) if self.real[k].kind == 'embedding_sequence']
+        self.alpha_out[:, emb] = 0.                                    # T5 embeddings are never targets
+
+    def __call__(self, sample: dict, rng: np.random.Generator) -> dict:
+        "Mask one sample; a sequence may be a 1-d id tensor or a list of chunks (1-d id tensors), a T5 caption a `l c` tensor."
+        self._chunks, self._embs, flat = {}, {}, dict(sample)
+        for k in self.keys:
+            if k not in sample: continue                               # the base class names the missing modality
+            info, x = self.real[k], sample[k]
+            if info.kind == 'embedding_sequence':
+                if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[1] != info.num_channels:
+                    raise DataError(f'modality {k!r}: expected embedding rows (l, {info.num_channels}), got {getattr(x, "shape", type(x).__name__)}')
+                self._embs[k] = x[:info.num_tokens]
+                flat[k] = torch.full((len(self._embs[k]),), SENTINEL_BASE_ID + NUM_SENTINELS)   # stand-in ids: one per row
+            elif info.kind == 'sequence' and isinstance(x, (list, tuple)):
+                self._chunks[k] = truncate_chunks(x, info.num_tokens)
+                flat[k] = torch.tensor([i for c in self._chunks[k] for i in c], dtype=torch.long)
+            elif info.kind == 'sequence' and isinstance(x, torch.Tensor): flat[k] = x[:info.num_tokens]   # ml-4m cuts after [EOS] was appended
+        return super().__call__(flat, rng)
+
+    def _sequence(self, k, ids, n_in, n_out, keep, rng) -> dict:
+        info = self.real[k]
+        if k in self._embs:
+            d = mask_embedding_sequence(self._embs[k], info.num_tokens, n_in, rng, keep)
+            if self.cfg.decoder_attention_mask: d['decoder_attention_mask'] = torch.zeros(info.num_tokens, dtype=torch.int32)
+            return d
+        inp, tgt = mask_chunks(self._chunks.get(k) or [[i] for i in ids], n_in, n_out, rng, keep)
+        return sequence_layout(inp, tgt, n_in, info.num_tokens, self.cfg.decoder_attention_mask)
