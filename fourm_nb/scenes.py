@@ -24,12 +24,13 @@ from .core import DataError, UnknownModalityError, atomic_write, check_finite, f
 
 # %% auto #0
 __all__ = ['SCENE_CLASSES', 'SHAPES', 'COLORS', 'SIZES', 'MATERIALS', 'FLOOR_COLOR', 'AMBIENT', 'DIFFUSE', 'SCENE_LAYOUTS',
-           'SYNONYMS', 'SCENE_MODALITIES', 'MANIFEST_VERSION', 'scene_layout', 'sample_scene', 'camera_frame',
-           'camera_rays', 'intrinsics', 'hit_sphere', 'hit_box', 'hit_cylinder', 'hit_object', 'make_caption',
-           'parse_caption', 'trace', 'render_scene', 'depth_to_points', 'depth_normals', 'show_scenes', 'scene_seed',
-           'save_sample', 'read_manifest', 'dataset_sha256', 'write_scenes', 'load_modality', 'SceneDataset',
-           'collate_scenes', 'to_rgb', 'open_rgb', 'scan_image_folder', 'resize_center_crop', 'load_rgb', 'ImageFolder',
-           'write_image_folder', 'scenes_cli', 'bench_scenes']
+           'SYNONYMS', 'SCENE_MODALITIES', 'MANIFEST_VERSION', 'EXTRA_SCENE_MODALITIES', 'scene_layout', 'sample_scene',
+           'camera_frame', 'camera_rays', 'intrinsics', 'hit_sphere', 'hit_box', 'hit_cylinder', 'hit_object',
+           'make_caption', 'parse_caption', 'trace', 'render_scene', 'depth_to_points', 'depth_normals', 'show_scenes',
+           'scene_seed', 'save_sample', 'read_manifest', 'dataset_sha256', 'write_scenes', 'load_modality',
+           'SceneDataset', 'collate_scenes', 'instance_edges', 'instance_masks', 'scene_palette', 'scene_metadata',
+           'add_scene_modalities', 'to_rgb', 'open_rgb', 'scan_image_folder', 'resize_center_crop', 'load_rgb',
+           'ImageFolder', 'write_image_folder', 'scenes_cli', 'bench_scenes']
 
 # %% ../nbs/01_scenes.ipynb #a070f720
 SCENE_CLASSES: list[str] = ['background', 'floor', 'sphere', 'cube', 'cylinder']   # semseg id = index
@@ -492,8 +493,9 @@ def write_scenes(out_dir, n: int, size: int = 64, seed: int = 0, modalities=SCEN
     return out
 
 # %% ../nbs/01_scenes.ipynb #416430f6
-_FILE_EXT = dict(rgb='png', depth='npy', normal='npy', semseg='png', det='json', caption='txt', clip='npy')
-_CHANNELS = dict(depth=1, normal=3)
+_FILE_EXT = dict(rgb='png', depth='npy', normal='npy', semseg='png', det='json', caption='txt', clip='npy',
+                 edge='npy', instance='png', color_palette='json', metadata='json')
+_CHANNELS = dict(depth=1, normal=3, edge=1)
 
 def _load_npy(path: Path, modality: str) -> np.ndarray:
     try: return np.load(path, allow_pickle=False)
@@ -509,11 +511,11 @@ def _load_png(path: Path, modality: str, mode: str) -> np.ndarray:
     except OSError as e: raise ValueError(f'{modality}: cannot read {path} ({e})') from None
 
 def load_modality(root, i: int, modality: str):
-    "Load modality `modality` of sample `i` from dataset folder `root` as a tensor (or str / list for caption / det)."
+    "Load modality `modality` of sample `i` from dataset folder `root` as a tensor (or str / list / dict for caption / det / JSON labels); any other modality stored as `<modality>/<id>.npy` loads as a float tensor `c h w`."
     path = Path(root) / modality / f'{int(i):06d}.{_FILE_EXT.get(modality, "npy")}'
     if modality == 'rgb': return torch.from_numpy(_load_png(path, modality, 'RGB').transpose(2, 0, 1).astype(np.float32) / 255)
-    if modality == 'semseg': return torch.from_numpy(_load_png(path, modality, 'L').astype(np.int64))
-    if modality in ('depth', 'normal', 'clip'):
+    if modality in ('semseg', 'instance'): return torch.from_numpy(_load_png(path, modality, 'L').astype(np.int64))
+    if modality in ('depth', 'normal', 'clip', 'edge') or (modality not in _FILE_EXT and path.is_file()):
         a = _load_npy(path, modality)
         want = _CHANNELS.get(modality)
         if a.ndim != 3 or (want and a.shape[0] != want):
@@ -526,6 +528,9 @@ def load_modality(root, i: int, modality: str):
         try: inst = json.loads(path.read_text())['instances']
         except (json.JSONDecodeError, KeyError, TypeError) as e: raise ValueError(f'det: malformed {path} ({e!r})') from None
         return [dict(box=list(map(float, b['boxes'])), class_name=b['class_name'], score=float(b.get('score', 1.0))) for b in inst]
+    if modality in ('color_palette', 'metadata'):
+        try: return json.loads(path.read_text())
+        except json.JSONDecodeError as e: raise ValueError(f'{modality}: malformed {path} ({e})') from None
     raise ValueError(f'unknown modality {modality!r}; valid: {list(_FILE_EXT)}')
 
 class SceneDataset(torch.utils.data.Dataset):
@@ -549,6 +554,59 @@ class SceneDataset(torch.utils.data.Dataset):
 def collate_scenes(items: list[dict]) -> dict:
     "Batch items of `SceneDataset`: tensors stacked (`b ...`), captions/boxes/ids kept as lists."
     return {k: torch.stack([it[k] for it in items]) if isinstance(items[0][k], torch.Tensor) else [it[k] for it in items] for k in items[0]}
+
+# %% ../nbs/01_scenes.ipynb #33bb8206
+EXTRA_SCENE_MODALITIES = ('edge', 'instance', 'color_palette', 'metadata')   # exact labels `add_scene_modalities` adds to a folder
+
+def instance_edges(instance: np.ndarray) -> np.ndarray:
+    "Object boundaries of an instance map `h w` (0 = floor): 1 where a 4-neighbour shows another instance, as `1 h w` float32 in {0, 1} (one channel, like 4M-21's edge maps)."
+    e = np.zeros(instance.shape, bool)
+    dv, dh = instance[1:] != instance[:-1], instance[:, 1:] != instance[:, :-1]
+    e[1:] |= dv; e[:-1] |= dv; e[:, 1:] |= dh; e[:, :-1] |= dh
+    return e[None].astype(np.float32)
+
+def instance_masks(instance: np.ndarray) -> np.ndarray:
+    "Per-object masks `k h w` (bool) of an instance map whose objects are numbered 1..k."
+    k = int(instance.max()) if instance.size else 0
+    return instance[None] == np.arange(1, k + 1)[:, None, None]
+
+def scene_palette(sample: dict, max_colors: int = 7) -> list[list[int]]:
+    "Surface colours of a rendered sample (floor and object albedos, 0..255), most pixels first, at most `max_colors` (4M-21 palettes hold 1 to 7)."
+    inst, objs = sample['instance'], sample['objects']
+    share = {tuple(np.round(FLOOR_COLOR * 255).astype(int).tolist()): int((inst == 0).sum())}
+    for o in objs:
+        c = tuple(int(round(v * 255)) for v in COLORS[o['color']])
+        share[c] = share.get(c, 0) + int((inst == o['instance_id']).sum())
+    return [list(c) for c, n in sorted(share.items(), key=lambda kv: -kv[1]) if n > 0][:max_colors]
+
+def scene_metadata(sample: dict) -> dict:
+    "Exact scalar facts of a rendered sample: object count, colours and shapes present, mean depth, share of object pixels, brightness."
+    inst = sample['instance']
+    return dict(n_objects=len(sample['objects']), colors=sorted({o['color'] for o in sample['objects']}),
+                shapes=sorted({o['shape'] for o in sample['objects']}), mean_depth=float(sample['depth'].mean()),
+                object_share=float((inst > 0).mean()), brightness=float(sample['rgb'].mean()))
+
+def add_scene_modalities(root, modalities=EXTRA_SCENE_MODALITIES) -> Path:
+    "Re-render every scene of a `write_scenes` folder (same seeds, size, layout) and add the exact labels `modalities` as files; updates the manifest."
+    root = Path(root)
+    m = read_manifest(root)
+    bad = [x for x in modalities if x not in EXTRA_SCENE_MODALITIES]
+    if bad: raise ValueError(f'unknown extra scene modalities {bad}; valid: {list(EXTRA_SCENE_MODALITIES)}')
+    if m.get('kind') != 'scenes' or not m.get('complete'): raise DataError(f'{root}: not a complete folder written by write_scenes')
+    for i in range(int(m['n'])):
+        r = render_scene(scene_seed(m['seed'], i), int(m['size']), layout=m.get('layout', 'default'))
+        name = f'{i:06d}'
+        if 'edge' in modalities: _write_npy(root / 'edge' / f'{name}.npy', instance_edges(r['instance']))
+        if 'instance' in modalities: _write_png(root / 'instance' / f'{name}.png', r['instance'].astype(np.uint8))
+        if 'color_palette' in modalities: _write_text(root / 'color_palette' / f'{name}.json', json.dumps(scene_palette(r)))
+        if 'metadata' in modalities: _write_text(root / 'metadata' / f'{name}.json', json.dumps(scene_metadata(r)))
+    new = [x for x in modalities if x not in m['modalities']]
+    files = [f'{x}/{i:06d}.{_FILE_EXT[x]}' for x in modalities for i in range(int(m['n']))]
+    m = {**m, 'modalities': list(m['modalities']) + new, 'files': {**m.get('files', {}), **{x: _FILE_EXT[x] for x in modalities}},
+         'sha256': {**m.get('sha256', {}), **folder_sha256(root, files)}}
+    (root / 'manifest.json').unlink()                      # it may be a hard link shared with a copy: replace, don't write through
+    _write_manifest(root, m)
+    return root
 
 # %% ../nbs/01_scenes.ipynb #be21438b
 def to_rgb(im: Image.Image, where: str = 'image') -> Image.Image:

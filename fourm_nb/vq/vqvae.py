@@ -28,11 +28,18 @@ from ..core import (Config, ConfigError, CheckpointError, UserError, atomic_writ
 from .quantizer import VectorQuantizer, codebook_usage, nearest_code, perplexity
 
 # %% auto #0
-__all__ = ['TOKENIZER_DEFAULTS', 'TokenizerConfig', 'sincos_pos_embed', 'ViTEncoder', 'ViTDecoder', 'ConvEncoder', 'ConvDecoder',
-           'miou', 'VQVAE', 'tokenizer_class', 'build_tokenizer', 'load_tokenizer', 'check_tokenizer_fits',
-           'reconstruction_metrics', 'plot_reconstructions', 'bench_tokenize']
+__all__ = ['TOKENIZER_DEFAULTS', 'kind_defaults', 'TokenizerConfig', 'sincos_pos_embed', 'ViTEncoder', 'ViTDecoder',
+           'ConvEncoder', 'ConvDecoder', 'miou', 'VQVAE', 'tokenizer_class', 'build_tokenizer', 'load_tokenizer',
+           'check_tokenizer_fits', 'reconstruction_metrics', 'plot_reconstructions', 'bench_tokenize']
 
 # %% ../../nbs/04b_vqvae_models.ipynb #97ce61ae
+def kind_defaults(info) -> dict:
+    "Loss and normalisation of a registered raw modality without its own `TOKENIZER_DEFAULTS` entry: class maps cross-entropy; pixels in a bounded `value_range` MSE with the range mapped to [-1, 1]; others smooth-L1 on per-image standardised values."
+    if info.kind == 'labels': return dict(loss='ce', norm='none', mean=[], std=[])
+    lo, hi = info.value_range or (None, None)
+    if info.kind == 'pixels' and lo is not None and hi != float('inf'): return dict(loss='mse', norm='fixed', mean=[(lo + hi) / 2], std=[(hi - lo) / 2])
+    return dict(loss='smooth_l1', norm='per_image', mean=[], std=[])
+
 TOKENIZER_DEFAULTS = {   # per raw modality: reconstruction loss, normalisation, mean, std
     'rgb':    dict(loss='mse', norm='fixed', mean=[0.5, 0.5, 0.5], std=[0.5, 0.5, 0.5]),
     'depth':  dict(loss='smooth_l1', norm='per_image', mean=[], std=[]),
@@ -74,10 +81,10 @@ class TokenizerConfig(Config):
             if getattr(self, k) < lo: raise ConfigError(f'TokenizerConfig.{k} must be >= {lo}, got {getattr(self, k)}')
         try: info = self.info
         except ValueError as e: raise ConfigError(f'TokenizerConfig: {e}') from None
-        if info.base not in TOKENIZER_DEFAULTS:
+        if info.kind not in ('pixels', 'labels', 'feature'):
             raise ConfigError(f'TokenizerConfig.modality: {self.modality!r} is not a raw dense modality; '
-                              f'expected one of {list(TOKENIZER_DEFAULTS)} (e.g. "semseg@64")')
-        d = TOKENIZER_DEFAULTS[info.base]
+                              f'expected a registered pixel, class or feature map, e.g. one of {list(TOKENIZER_DEFAULTS)} ("semseg@64")')
+        d = TOKENIZER_DEFAULTS.get(info.base) or kind_defaults(info)   # a newly registered modality: defaults by kind
         if self.loss == 'auto': self.loss = d['loss']
         if self.norm == 'auto': self.norm, self.mean, self.std = d['norm'], list(self.mean or d['mean']), list(self.std or d['std'])
         if info.kind == 'labels':
