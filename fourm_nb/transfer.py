@@ -145,7 +145,7 @@ def finetune(model: TransferModel, train: dict, val: dict, steps: int, batch_siz
              weight_decay: float = 0.05, warmup: int | None = None, eval_every: int = 0, seed: int = 0,
              device: str | None = None, freeze_backbone: bool = False) -> list[dict]:
     "Fine-tune `model` (every weight, or only the head) on `train`; return the curve `[dict(step, train_loss, loss, metric)]` on `val`."
-    from fourm_nb.train import lr_at
+    from fourm_nb.loop import lr_at
     dev = get_device(device)
     model.to(dev).train()
     model.backbone.requires_grad_(not freeze_backbone)
