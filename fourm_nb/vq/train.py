@@ -116,7 +116,7 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
                     mixed_precision: str = 'auto',    # 'auto' | 'no' | 'fp16' | 'bf16'
                     key: str | None = None,           # key of the tensor in dict items (default: the config's modality)
                     checkpoint_every: int = 0,        # 0: only at the end
-                    resume: bool = True,              # continue from checkpoints/latest if there is one
+                    resume: bool = True,              # continue from the newest checkpoint that loads, if there is one
                     stop_at: int | None = None,       # leave after this step (with a checkpoint), e.g. to split a run into jobs
                     log_every: int = 10,
                     sample_every: int = 0, sample_batch=None,   # periodic reconstruction figures of `sample_batch`
