@@ -28,8 +28,8 @@ __all__ = ['HIDDEN', 'KINDS', 'IMAGENET_MEAN', 'IMAGENET_STD', 'MODALITIES', 'Us
            'check_modality_tensor', 'ConfigError', 'safe_load_yaml', 'Config', 'current_umask', 'atomic_write',
            'check_separate', 'check_writable_dir', 'read_json', 'CheckpointError', 'ResumeMismatchError',
            'tensors_sha256', 'file_sha256', 'save_tensors', 'tensors_metadata', 'load_tensors',
-           'load_state_dict_strict', 'latest_checkpoint', 'checkpoint_candidates', 'load_newest_checkpoint',
-           'folder_sha256', 'write_sha256_list', 'verify_path', 'set_seed', 'get_device']
+           'load_state_dict_strict', 'folder_sha256', 'write_sha256_list', 'verify_path', 'miou', 'set_seed',
+           'get_device']
 
 # %% ../nbs/00_core.ipynb #965320ae
 HIDDEN = True  # value of `input_mask`/`target_mask` for a token that is NOT used as input/target (ml-4m convention)
@@ -411,38 +411,6 @@ def load_state_dict_strict(module: torch.nn.Module, state: dict[str, torch.Tenso
     module.load_state_dict(state, strict=True)
     return module
 
-# %% ../nbs/00_core.ipynb #7d317240
-def latest_checkpoint(out_dir, marker: str) -> Path | None:
-    "The folder `out_dir/checkpoints/latest` names, or None if the run has no checkpoint yet; it must hold `marker`."
-    ptr = Path(out_dir) / 'checkpoints' / 'latest'
-    if not ptr.is_file(): return None
-    ck = ptr.parent / ptr.read_text().strip()
-    if not (ck / marker).is_file(): raise CheckpointError(f'{ptr} points to {ck}, which is not a complete checkpoint (no {marker})')
-    return ck
-
-def checkpoint_candidates(out_dir) -> list[Path]:
-    "Checkpoint folders `out_dir/checkpoints/step_*`, newest step first (temporary `.`-folders excluded)."
-    ck = Path(out_dir) / 'checkpoints'
-    if not ck.is_dir(): return []
-    return sorted((p for p in ck.glob('step_*') if p.is_dir()), key=lambda p: p.name, reverse=True)
-
-def load_newest_checkpoint(out_dir, load: typing.Callable, log: typing.Callable = print):
-    "`(folder, load(folder))` for the newest checkpoint that `load` accepts, logging each one skipped and why; `(None, None)` if none exist."
-    cands, skipped = checkpoint_candidates(out_dir), []
-    ptr = Path(out_dir) / 'checkpoints' / 'latest'
-    if ptr.is_file() and cands and not (ptr.parent / ptr.read_text().strip()).is_dir():
-        log(f'{ptr} names {ptr.read_text().strip()!r}, which does not exist; looking for the newest checkpoint that loads')
-    for ck in cands:
-        try: return ck, load(ck)
-        except ResumeMismatchError: raise
-        except Exception as e:                                   # whatever a broken file raises (json, safetensors, pickle...)
-            msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-            skipped.append(f'{ck.name}: {msg}')
-            log(f'skipping checkpoint {ck}: {msg}')
-    if skipped: raise CheckpointError(f'no checkpoint in {Path(out_dir) / "checkpoints"} loads ({"; ".join(skipped)}); '
-                                      'start afresh in another out_dir or with resume disabled')
-    return None, None
-
 # %% ../nbs/00_core.ipynb #14e55f6f
 def folder_sha256(folder, files) -> dict[str, str]:
     "`{path relative to folder: sha256}` for `files` (paths inside `folder`)."
@@ -479,6 +447,25 @@ def verify_path(path) -> tuple[int, list[str]]:
             if 'sha256' in tensors_metadata(f): load_tensors(f); checked.add(f)
         except (CheckpointError, SafetensorError, OSError, ValueError) as e: bad.setdefault(str(f), str(e).splitlines()[0]); checked.add(f)
     return len(checked), [f'{f}: {why}' for f, why in sorted(bad.items())]
+
+# %% ../nbs/00_core.ipynb #7a21a938
+def miou(pred: torch.Tensor,                  # predicted class ids, any shape
+         target: torch.Tensor,                # ground-truth class ids, same number of elements
+         num_classes: int,                    # ids of real classes are 0 .. num_classes-1
+         ignore_index: int | None = None,     # ground-truth id of pixels that are not scored
+         ) -> float:
+    "Mean over present classes of TP / (TP + FP + FN); `nan` when no pixel is scored."
+    pred, target = torch.as_tensor(pred).flatten().long(), torch.as_tensor(target).flatten().long()
+    if pred.numel() != target.numel(): raise ValueError(f'miou: {pred.numel()} predicted ids but {target.numel()} ground-truth ids')
+    if ignore_index is not None: pred, target = pred[target != ignore_index], target[target != ignore_index]
+    if target.numel() and (int(target.min()) < 0 or int(target.max()) >= num_classes):
+        raise DataError(f'miou: ground-truth ids must lie in [0, {num_classes}) (or be ignore_index), got {int(target.min())}..{int(target.max())}')
+    ok = (pred >= 0) & (pred < num_classes)
+    cm = torch.bincount(target[ok] * num_classes + pred[ok], minlength=num_classes ** 2).reshape(num_classes, num_classes).double()
+    fn_out = torch.bincount(target[~ok], minlength=num_classes).double()       # predictions outside the class set are misses
+    tp = cm.diag(); fp = cm.sum(0) - tp; fn = cm.sum(1) - tp + fn_out
+    present = (tp + fp + fn) > 0
+    return float((tp[present] / (tp + fp + fn)[present]).mean()) if present.any() else float('nan')
 
 # %% ../nbs/00_core.ipynb #a2ea886c
 def set_seed(seed: int) -> None:

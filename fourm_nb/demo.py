@@ -25,7 +25,9 @@ __all__ = ['DEMO_SIZES', 'TOKENIZED', 'INPAINT_BOX', 'DEMO_STAGES', 'DemoError',
            'DemoConfig', 'demo_config', 'demo_modalities', 'stage_scenes', 'stage_clip', 'tokenizer_config',
            'train_demo_tokenizer', 'stage_tokenizers', 'stage_text', 'load_demo_tokenizers', 'stage_pretokenize',
            'demo_train_config', 'stage_train', 'caption_objects', 'object_recall', 'image_colours', 'colour_f1',
-           'rgb_to_all_schedule', 'caption_to_rgb_schedule', 'stage_generate', 'stage_report', 'demo', 'format_metrics',
+           'rgb_to_all_schedule', 'caption_to_rgb_schedule', 'generate_from_rgb', 'decode_ground_truth_tokens',
+           'caption_entry', 'generate_from_caption', 'generate_inpainting', 'score_rgb_to_all', 'score_caption_to_rgb',
+           'score_inpainting', 'write_generations', 'stage_generate', 'stage_report', 'demo', 'format_metrics',
            'demo_cli']
 
 # %% ../nbs/15_demo.ipynb #409c9152
@@ -345,36 +347,38 @@ def _strip_text(tok, ids) -> str:
 
 INPAINT_BOX = (0.25, 0.25, 0.75, 0.75)
 
-def stage_generate(tmp: Path, ctx: dict):
-    "Generate on the held-out scenes, score against ground truth and baselines, save everything for the figure."
-    from fourm_nb.data import TokenShardDataset
-    from fourm_nb.generate import GenerationSampler, TextIds, full_input, inpaint
-    from fourm_nb.model import FourM
-    from fourm_nb.pseudo_labels import box_ap50, depth_abs_rel, normal_angle_errors, semseg_miou
-    from fourm_nb.scenes import SCENE_CLASSES, SceneDataset
-    from fourm_nb.text import TextTokenizer, text_to_boxes
-    cfg, out, dev = ctx['cfg'], ctx['out'], ctx['device']
-    s = cfg.image_size
-    model = FourM.from_pretrained(out / 'train' / 'model', device=dev).eval()
-    toks = load_demo_tokenizers(out, 'cpu')
-    text = TextTokenizer.load(out / 'text' / 'text_tokenizer.json')
-    tids = TextIds.from_tokenizer(text)
-    infos = {k: model.cfg.modality(k) for k in model.cfg.encoder_modalities}
-    shards = TokenShardDataset(out / 'shards' / 'val')
-    items = [shards[i] for i in range(len(shards))]
-    gt = SceneDataset(out / 'clip' / 'val')
-    gts = [gt[i] for i in range(len(gt))]
+def _train_statistics(out: Path, n: int = 256) -> dict:
+    "What the trivial baselines know, from the first `n` training scenes: the mean image `c h w`, the mean normal `3 1 1`, the majority class."
+    from fourm_nb.scenes import SceneDataset
     train = SceneDataset(out / 'clip' / 'train', modalities=['rgb', 'depth', 'normal', 'semseg'])
-    n_stats = min(len(train), 256)
-    stats = [train[i] for i in range(n_stats)]
+    stats = [train[i] for i in range(min(len(train), n))]
     mean_rgb = torch.stack([t['rgb'] for t in stats]).mean(0)
     mean_normal = torch.nn.functional.normalize(torch.stack([t['normal'] for t in stats]).mean((0, 2, 3)), dim=0)[:, None, None]
     majority = int(torch.bincount(torch.stack([t['semseg'] for t in stats]).flatten()).argmax())
-    sampler = GenerationSampler(model, tids)
-    stack = lambda k: torch.stack([it[k] for it in items])
+    return dict(mean_rgb=mean_rgb, mean_normal=mean_normal, majority=majority)
 
-    # RGB -> everything
-    res = sampler.generate({f'rgb@{s}': full_input(stack(f'rgb@{s}'), infos[f'rgb@{s}'])}, rgb_to_all_schedule(cfg), seed=cfg.seed)
+def _load_for_generation(ctx: dict) -> dict:
+    "The trained FourM, the tokenizers, the text tokenizer, the held-out token shards (`items`) and their ground truth (`gts`)."
+    from fourm_nb.data import TokenShardDataset
+    from fourm_nb.generate import TextIds
+    from fourm_nb.model import FourM
+    from fourm_nb.scenes import SceneDataset
+    from fourm_nb.text import TextTokenizer
+    out = ctx['out']
+    model = FourM.from_pretrained(out / 'train' / 'model', device=ctx['device']).eval()
+    text = TextTokenizer.load(out / 'text' / 'text_tokenizer.json')
+    shards, gt = TokenShardDataset(out / 'shards' / 'val'), SceneDataset(out / 'clip' / 'val')
+    return dict(model=model, toks=load_demo_tokenizers(out, 'cpu'), text=text, tids=TextIds.from_tokenizer(text),
+                infos={k: model.cfg.modality(k) for k in model.cfg.encoder_modalities},
+                items=[shards[i] for i in range(len(shards))], gts=[gt[i] for i in range(len(gt))])
+
+def generate_from_rgb(sampler, env: dict, cfg: DemoConfig) -> dict:
+    "RGB -> depth, normals, semseg (decoded `b c h w` / `b h w`), boxes and caption (text), in one chained schedule."
+    from fourm_nb.generate import full_input
+    from fourm_nb.text import text_to_boxes
+    s, toks, text = cfg.image_size, env['toks'], env['text']
+    rgb = torch.stack([it[f'rgb@{s}'] for it in env['items']])
+    res = sampler.generate({f'rgb@{s}': full_input(rgb, env['infos'][f'rgb@{s}'])}, rgb_to_all_schedule(cfg), seed=cfg.seed)
     dec = {m: toks[m].decode(res[f'tok_{m}@{s}']['tensor'].cpu()) for m in ('depth', 'normal', 'semseg')}
     det_text = [_strip_text(text, r) for r in res['det']['tensor'].cpu()]
     cap_text = [_strip_text(text, r) for r in res['caption']['tensor'].cpu()]
@@ -382,71 +386,122 @@ def stage_generate(tmp: Path, ctx: dict):
     for t in det_text:
         try: det_boxes.append(text_to_boxes(t, bins=text.bins))
         except ValueError: det_boxes.append([])
-    n = len(gts)
+    return dict(dec=dec, det_text=det_text, cap_text=cap_text, det_boxes=det_boxes)
+
+def decode_ground_truth_tokens(env: dict, cfg: DemoConfig) -> dict:
+    "The held-out scenes' own tokens, decoded: the best any generation through these tokenizers can score."
+    s = cfg.image_size
+    return {m: env['toks'][m].decode(torch.stack([it[f'tok_{m}@{s}'] for it in env['items']])) for m in ('depth', 'normal', 'semseg', 'rgb')}
+
+def caption_entry(env: dict) -> dict:
+    "The ground-truth captions of the held-out scenes as a fully visible `caption` input."
+    ids = torch.nn.utils.rnn.pad_sequence([it['caption'] for it in env['items']], batch_first=True)
+    return _text_entry(ids, env['infos']['caption'], env['tids'])
+
+def generate_from_caption(sampler, env: dict, cfg: DemoConfig, cap: dict) -> torch.Tensor:
+    "Caption -> CLIP tokens -> RGB tokens, decoded to images `b 3 h w` in [0, 1]."
+    res = sampler.generate({'caption': cap}, caption_to_rgb_schedule(cfg), seed=cfg.seed + 1)
+    return env['toks']['rgb'].decode(res[f'tok_rgb@{cfg.image_size}']['tensor'].cpu()).clamp(0, 1)
+
+def generate_inpainting(sampler, env: dict, cfg: DemoConfig, cap: dict) -> list[torch.Tensor]:
+    "`cfg.inpaint_samples` in-paintings (`b 3 h w` in [0, 1]) of the RGB tokens inside `INPAINT_BOX`, given the rest and the caption."
+    from fourm_nb.generate import inpaint
+    s = cfg.image_size
+    tok = torch.stack([it[f'tok_rgb@{s}'] for it in env['items']])
+    grid = env['infos'][f'tok_rgb@{s}'].grid
+    return [env['toks']['rgb'].decode(sampler.generate({f'tok_rgb@{s}': inpaint(tok, grid, INPAINT_BOX), 'caption': cap},
+                                                       caption_to_rgb_schedule(cfg, via_clip=False), seed=cfg.seed + 2 + k)
+                                      [f'tok_rgb@{s}']['tensor'].cpu()).clamp(0, 1) for k in range(cfg.inpaint_samples)]
+
+def _task(metric: str, model_vals, base_vals, higher: bool, oracle_vals=None) -> dict:
+    "One row of `tasks.json`: the mean score of the model and of the baseline (and of the tokenizer oracle)."
+    t = dict(metric=metric, model=float(np.mean(model_vals)), baseline=float(np.mean(base_vals)), higher_is_better=higher)
+    if oracle_vals is not None: t['tokenizer_oracle'] = float(np.mean(oracle_vals))
+    return t
+
+def score_rgb_to_all(gen: dict, gts: list[dict], oracle: dict, stats: dict) -> dict:
+    "Tasks rgb->depth/normal/semseg/det/caption: model vs trivial baseline, tokenizer oracle, and shuffled references."
+    from fourm_nb.core import miou
+    from fourm_nb.pseudo_labels import box_ap50, depth_abs_rel, normal_angle_errors
+    from fourm_nb.scenes import SCENE_CLASSES
+    dec, cap_text, det_boxes, n, K = gen['dec'], gen['cap_text'], gen['det_boxes'], len(gts), len(SCENE_CLASSES)
+    nxt = lambda i: (i + 1) % n
     tasks = {}
-    def task(name, metric, model_vals, base_vals, higher, oracle_vals=None):
-        tasks[name] = dict(metric=metric, model=float(np.mean(model_vals)), baseline=float(np.mean(base_vals)), higher_is_better=higher)
-        if oracle_vals is not None: tasks[name]['tokenizer_oracle'] = float(np.mean(oracle_vals))
-    # the ground truth's own tokens, decoded: the best any generation through these tokenizers can score
-    oracle = {m: toks[m].decode(stack(f'tok_{m}@{s}')) for m in ('depth', 'normal', 'semseg', 'rgb')}
-    task('rgb->depth', 'AbsRel (scale+shift)', [depth_abs_rel(dec['depth'][i], gts[i]['depth']) for i in range(n)],
-         [depth_abs_rel(torch.full_like(g['depth'], float(g['depth'].mean())), g['depth'], align=False) for g in gts], False,
-         [depth_abs_rel(oracle['depth'][i], g['depth']) for i, g in enumerate(gts)])
-    task('rgb->normal', 'mean angle (deg)', [normal_angle_errors(dec['normal'][i], gts[i]['normal'])['mean'] for i in range(n)],
-         [normal_angle_errors(mean_normal.expand_as(g['normal']), g['normal'])['mean'] for g in gts], False,
-         [normal_angle_errors(oracle['normal'][i], g['normal'])['mean'] for i, g in enumerate(gts)])
-    task('rgb->semseg', 'mIoU', [semseg_miou(dec['semseg'][i], gts[i]['semseg'], len(SCENE_CLASSES)) for i in range(n)],
-         [semseg_miou(torch.full_like(gts[i]['semseg'], majority), gts[i]['semseg'], len(SCENE_CLASSES)) for i in range(n)], True,
-         [semseg_miou(oracle['semseg'][i], g['semseg'], len(SCENE_CLASSES)) for i, g in enumerate(gts)])
+    tasks['rgb->depth'] = _task('AbsRel (scale+shift)', [depth_abs_rel(dec['depth'][i], gts[i]['depth']) for i in range(n)],
+        [depth_abs_rel(torch.full_like(g['depth'], float(g['depth'].mean())), g['depth'], align=False) for g in gts], False,
+        [depth_abs_rel(oracle['depth'][i], g['depth']) for i, g in enumerate(gts)])
+    tasks['rgb->normal'] = _task('mean angle (deg)', [normal_angle_errors(dec['normal'][i], gts[i]['normal'])['mean'] for i in range(n)],
+        [normal_angle_errors(stats['mean_normal'].expand_as(g['normal']), g['normal'])['mean'] for g in gts], False,
+        [normal_angle_errors(oracle['normal'][i], g['normal'])['mean'] for i, g in enumerate(gts)])
+    tasks['rgb->semseg'] = _task('mIoU', [miou(dec['semseg'][i], gts[i]['semseg'], K) for i in range(n)],
+        [miou(torch.full_like(gts[i]['semseg'], stats['majority']), gts[i]['semseg'], K) for i in range(n)], True,
+        [miou(oracle['semseg'][i], g['semseg'], K) for i, g in enumerate(gts)])
     tasks['rgb->det'] = dict(metric='AP@0.5', model=box_ap50(det_boxes, [g['det'] for g in gts]),
                              baseline=box_ap50([[] for _ in gts], [g['det'] for g in gts]), higher_is_better=True)
     # a harder reference: the model's own boxes scored against the next scene. A model that only learned where
     # objects usually are scores the same here; one that localises the objects in front of it scores far lower
-    tasks['rgb->det']['shuffled_predictions'] = box_ap50([det_boxes[(i + 1) % n] for i in range(n)], [g['det'] for g in gts])
-    task('rgb->caption', 'object recall', [object_recall(c, g['caption']) for c, g in zip(cap_text, gts)],
-         [object_recall('', g['caption']) for g in gts], True)
+    tasks['rgb->det']['shuffled_predictions'] = box_ap50([det_boxes[nxt(i)] for i in range(n)], [g['det'] for g in gts])
+    tasks['rgb->caption'] = _task('object recall', [object_recall(c, g['caption']) for c, g in zip(cap_text, gts)],
+                                  [object_recall('', g['caption']) for g in gts], True)
     # the same outputs scored against the next scene: what the model gets without looking at its input
-    nxt = lambda i: (i + 1) % n
     tasks['rgb->depth']['shuffled_predictions'] = float(np.mean([depth_abs_rel(dec['depth'][nxt(i)], g['depth']) for i, g in enumerate(gts)]))
     tasks['rgb->normal']['shuffled_predictions'] = float(np.mean([normal_angle_errors(dec['normal'][nxt(i)], g['normal'])['mean'] for i, g in enumerate(gts)]))
-    tasks['rgb->semseg']['shuffled_predictions'] = float(np.mean([semseg_miou(dec['semseg'][nxt(i)], g['semseg'], len(SCENE_CLASSES)) for i, g in enumerate(gts)]))
+    tasks['rgb->semseg']['shuffled_predictions'] = float(np.mean([miou(dec['semseg'][nxt(i)], g['semseg'], K) for i, g in enumerate(gts)]))
     tasks['rgb->caption']['shuffled_predictions'] = float(np.mean([object_recall(cap_text[nxt(i)], g['caption']) for i, g in enumerate(gts)]))
     # and a real caption of an unrelated scene (ground truth of the next one), the prior of a perfect captioner
     tasks['rgb->caption']['unrelated_scene'] = float(np.mean([object_recall(gts[nxt(i)]['caption'], g['caption']) for i, g in enumerate(gts)]))
+    return tasks
 
-    # caption -> CLIP -> RGB
-    cap = _text_entry(torch.nn.utils.rnn.pad_sequence([it['caption'] for it in items], batch_first=True), infos['caption'], tids)
-    res_t2i = sampler.generate({'caption': cap}, caption_to_rgb_schedule(cfg), seed=cfg.seed + 1)
-    t2i = toks['rgb'].decode(res_t2i[f'tok_rgb@{s}']['tensor'].cpu()).clamp(0, 1)
-    task('caption->clip->rgb', 'colour F1', [colour_f1(t2i[i].numpy(), g['caption']) for i, g in enumerate(gts)],
-         [colour_f1(mean_rgb.numpy(), g['caption']) for g in gts], True,
-         [colour_f1(oracle['rgb'][i].clamp(0, 1).numpy(), g['caption']) for i, g in enumerate(gts)])
+def score_caption_to_rgb(t2i: torch.Tensor, gts: list[dict], oracle: dict, stats: dict) -> dict:
+    "Task caption->clip->rgb: colour F1 of the generated images vs the mean image, the oracle and unrelated/shuffled references."
+    n = len(gts)
+    t = _task('colour F1', [colour_f1(t2i[i].numpy(), g['caption']) for i, g in enumerate(gts)],
+              [colour_f1(stats['mean_rgb'].numpy(), g['caption']) for g in gts], True,
+              [colour_f1(oracle['rgb'][i].clamp(0, 1).numpy(), g['caption']) for i, g in enumerate(gts)])
     # a harder reference than the mean image: a real scene that ignores the caption (the next held-out one)
-    tasks['caption->clip->rgb']['unrelated_scene'] = float(np.mean([colour_f1(gts[(i + 1) % n]['rgb'].numpy(), g['caption'])
-                                                                    for i, g in enumerate(gts)]))
-    tasks['caption->clip->rgb']['shuffled_predictions'] = float(np.mean([colour_f1(t2i[(i + 1) % n].numpy(), g['caption'])
-                                                                         for i, g in enumerate(gts)]))
+    t['unrelated_scene'] = float(np.mean([colour_f1(gts[(i + 1) % n]['rgb'].numpy(), g['caption']) for i, g in enumerate(gts)]))
+    t['shuffled_predictions'] = float(np.mean([colour_f1(t2i[(i + 1) % n].numpy(), g['caption']) for i, g in enumerate(gts)]))
+    return t
 
-    # in-painting the centre of the RGB tokens
-    grid = infos[f'tok_rgb@{s}'].grid
-    samples = [toks['rgb'].decode(sampler.generate({f'tok_rgb@{s}': inpaint(stack(f'tok_rgb@{s}'), grid, INPAINT_BOX), 'caption': cap},
-                                                   caption_to_rgb_schedule(cfg, via_clip=False), seed=cfg.seed + 2 + k)
-                                  [f'tok_rgb@{s}']['tensor'].cpu()).clamp(0, 1) for k in range(cfg.inpaint_samples)]
+def score_inpainting(samples: list[torch.Tensor], gts: list[dict], oracle: dict, stats: dict, cfg: DemoConfig) -> dict:
+    "Task rgb inpainting: MSE inside the box of the samples' mean (and of one sample) vs the mean image."
+    s, n = cfg.image_size, len(gts)
     filled, posterior_mean = samples[0], torch.stack(samples).mean(0)
     a, b = int(INPAINT_BOX[1] * s), int(INPAINT_BOX[3] * s)
     box_mse = lambda x, g: float(((x[..., a:b, a:b] - g[..., a:b, a:b]) ** 2).mean())
-    task('rgb inpainting', f'MSE in box (mean of {cfg.inpaint_samples} samples)',
-         [box_mse(posterior_mean[i], g['rgb']) for i, g in enumerate(gts)], [box_mse(mean_rgb, g['rgb']) for g in gts], False,
-         [box_mse(oracle['rgb'][i].clamp(0, 1), g['rgb']) for i, g in enumerate(gts)])
-    tasks['rgb inpainting']['single_sample'] = float(np.mean([box_mse(filled[i], g['rgb']) for i, g in enumerate(gts)]))
-    tasks['rgb inpainting']['shuffled_predictions'] = float(np.mean([box_mse(posterior_mean[(i + 1) % n], g['rgb']) for i, g in enumerate(gts)]))
-    for t in tasks.values(): t['beats_baseline'] = t['model'] > t['baseline'] if t['higher_is_better'] else t['model'] < t['baseline']
+    t = _task(f'MSE in box (mean of {cfg.inpaint_samples} samples)', [box_mse(posterior_mean[i], g['rgb']) for i, g in enumerate(gts)],
+              [box_mse(stats['mean_rgb'], g['rgb']) for g in gts], False,
+              [box_mse(oracle['rgb'][i].clamp(0, 1), g['rgb']) for i, g in enumerate(gts)])
+    t['single_sample'] = float(np.mean([box_mse(filled[i], g['rgb']) for i, g in enumerate(gts)]))
+    t['shuffled_predictions'] = float(np.mean([box_mse(posterior_mean[(i + 1) % n], g['rgb']) for i, g in enumerate(gts)]))
+    return t
 
+def write_generations(tmp: Path, gen: dict, t2i: torch.Tensor, inpainted: torch.Tensor, stats: dict, tasks: dict):
+    "Save what the figure shows (`generated.safetensors`, `text.json`) and the scores (`tasks.json`) into the stage folder."
     from fourm_nb.core import save_tensors
-    save_tensors({'depth': dec['depth'], 'normal': dec['normal'], 'semseg': dec['semseg'], 't2i': t2i, 'inpaint': filled,
-                  'mean_rgb': mean_rgb}, tmp / 'generated.safetensors')
-    (tmp / 'text.json').write_text(json.dumps(dict(caption=cap_text, det=det_text, det_boxes=det_boxes), indent=1))
+    dec = gen['dec']
+    save_tensors({'depth': dec['depth'], 'normal': dec['normal'], 'semseg': dec['semseg'], 't2i': t2i, 'inpaint': inpainted,
+                  'mean_rgb': stats['mean_rgb']}, tmp / 'generated.safetensors')
+    (tmp / 'text.json').write_text(json.dumps(dict(caption=gen['cap_text'], det=gen['det_text'], det_boxes=gen['det_boxes']), indent=1))
     (tmp / 'tasks.json').write_text(json.dumps(tasks, indent=1))
+
+def stage_generate(tmp: Path, ctx: dict):
+    "Generate on the held-out scenes (RGB -> all, caption -> RGB, in-painting), score against ground truth and baselines, save."
+    from fourm_nb.generate import GenerationSampler
+    cfg = ctx['cfg']
+    env = _load_for_generation(ctx)
+    stats = _train_statistics(ctx['out'])
+    sampler = GenerationSampler(env['model'], env['tids'])
+    gen = generate_from_rgb(sampler, env, cfg)                 # (the order of these calls is the order of the random draws)
+    oracle = decode_ground_truth_tokens(env, cfg)
+    cap = caption_entry(env)
+    t2i = generate_from_caption(sampler, env, cfg, cap)
+    samples = generate_inpainting(sampler, env, cfg, cap)
+    tasks = score_rgb_to_all(gen, env['gts'], oracle, stats)
+    tasks['caption->clip->rgb'] = score_caption_to_rgb(t2i, env['gts'], oracle, stats)
+    tasks['rgb inpainting'] = score_inpainting(samples, env['gts'], oracle, stats, cfg)
+    for t in tasks.values(): t['beats_baseline'] = t['model'] > t['baseline'] if t['higher_is_better'] else t['model'] < t['baseline']
+    write_generations(tmp, gen, t2i, samples[0], stats, tasks)
 
 # %% ../nbs/15_demo.ipynb #71ec8876
 def stage_report(tmp: Path, ctx: dict):

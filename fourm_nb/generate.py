@@ -17,12 +17,13 @@ import torch
 import torch.nn.functional as F
 
 from .core import HIDDEN, Config, ConfigError, ModalityInfo, atomic_write, get_modality, load_tensors, save_tensors
+from .masking import merge_spans
 
 # %% auto #0
 __all__ = ['SCHEMES', 'RECIPES_DIR', 'GenerationError', 'GuidanceTerm', 'TargetSchedule', 'GenerationSchedule', 'linear_schedule',
            'cosine_schedule', 'token_schedule', 'temperature_schedule', 'filter_logits', 'sample_tokens',
            'guided_logits', 'TextIds', 'empty_target', 'full_input', 'region_mask', 'partial_target', 'inpaint',
-           'outpaint', 'Backend', 'FourMBackend', 'validate_schedule', 'build_branches', 'merge_spans',
+           'outpaint', 'Backend', 'FourMBackend', 'validate_schedule', 'build_branches', 'merge_generated',
            'GenerationSampler', 'generate', 'decoding_order', 'load_recipe', 'read_inputs', 'text_input',
            'check_inputs', 'check_decoders', 'generate_cli', 'bench_model', 'bench_generate']
 
@@ -346,16 +347,10 @@ def build_branches(batch: dict, target: str, terms: list[GuidanceTerm], infos: d
     return {k: {f: torch.cat([br[k][f] for br in branches]) for f in ('tensor', 'input_mask', 'target_mask')} for k in batch}
 
 # %% ../nbs/11_generation.ipynb #44f3736f
-def merge_spans(inp: list[int], out: list[int], text: TextIds) -> list[int]:
-    "Replace each sentinel of `inp` by the tokens that follow the same sentinel in `out`; end with one [EOS]."
-    spans, cur = {}, None
-    for t in out:
-        if text.first_sentinel <= t < text.first_sentinel + text.num_sentinels: cur = t; spans.setdefault(t, [])
-        elif cur is not None: spans[cur].append(t)
-    merged = []
-    for t in inp:
-        if t == text.pad: continue
-        merged += spans.get(t, []) if text.first_sentinel <= t < text.first_sentinel + text.num_sentinels else [t]
+def merge_generated(inp: list[int], out: list[int], text: TextIds) -> list[int]:
+    "`merge_spans` (notebook 08) for generated text: [PAD]s of `inp` and sentinels the model left unfilled dropped; cut at [EOS], end with one."
+    inp = [t for t in inp if t != text.pad]
+    merged = merge_spans(inp, out, text.num_sentinels, text.first_sentinel, keep_unfilled=False) if inp else []
     if text.eos in merged: merged = merged[:merged.index(text.eos)]
     return merged + [text.eos]
 
@@ -475,7 +470,7 @@ class GenerationSampler:
             inp = e['tensor'][i][e['input_mask'][i] != HIDDEN].tolist()
             gen_i = ids[i].tolist()
             if final[i] in gen_i: gen_i = gen_i[:gen_i.index(int(final[i])) + 1]
-            merged = merge_spans(inp, gen_i, txt)[:L]
+            merged = merge_generated(inp, gen_i, txt)[:L]
             out[i, :len(merged)] = torch.tensor(merged)
         self.generated_sequences[t.modality] = ids
         return full_input(out, info, txt)

@@ -16,14 +16,14 @@ from typing import Literal, Sequence
 import numpy as np
 import torch
 
-from .core import HIDDEN, Config, ModalityInfo, atomic_write, get_modality
+from .core import HIDDEN, Config, DataError, ModalityInfo, atomic_write, get_modality
 from .text import EOS_ID, NUM_SENTINELS, PAD_ID, SENTINEL_BASE_ID
 
 # %% auto #0
 __all__ = ['dirichlet_budgets', 'dense_masks', 'sentinel', 'is_sentinel', 'apply_span_mask', 'span_input_length', 'merge_spans',
            'ml4m_span_mask', 't5_span_mask', 'fit_ml4m_mask', 'truncate_target', 'mask_sequence', 'AlphaComponent',
            'MaskingConfig', 'UnifiedMasking', 'mask_sample', 'collate', 'batch_token_counts', 'unmask_sequence',
-           'check_batch', 'make_masked_loader', 'synthetic_shards', 'bench_loader']
+           'BatchError', 'check_batch', 'make_masked_loader', 'synthetic_shards', 'bench_loader']
 
 # %% ../nbs/08_masking.ipynb #a401bb39
 def dirichlet_budgets(alphas: Sequence[float],   # Dirichlet parameter per modality (clamped to >= 1e-9)
@@ -82,15 +82,21 @@ def span_input_length(masked: np.ndarray) -> int:
     if m.all(): return 0
     return int((~m).sum() + (m & ~np.r_[False, m[:-1]]).sum())
 
-def merge_spans(inp: Sequence[int], tgt: Sequence[int], num_sentinels: int = NUM_SENTINELS) -> list[int]:
-    "Undo span masking: replace each sentinel of `inp` by the tokens after the same sentinel in `tgt`."
+def merge_spans(inp: Sequence[int],                 # span-masked input: kept ids and one sentinel per masked run
+                tgt: Sequence[int],                 # target: each sentinel followed by the ids of its run
+                num_sentinels: int = NUM_SENTINELS,
+                first_sentinel: int = SENTINEL_BASE_ID,   # id of [S_0]; [S_k] = first_sentinel + k
+                keep_unfilled: bool = True,         # a sentinel of `inp` that `tgt` lacks stays (True) or is dropped
+                ) -> list[int]:
+    "Undo span masking: replace each sentinel of `inp` by the tokens after the same sentinel in `tgt`; an empty `inp` is all of span 1."
+    is_s = lambda t: first_sentinel <= t < first_sentinel + num_sentinels
     spans, cur = {}, None
     for t in tgt:
-        if is_sentinel(t, num_sentinels): cur = t; spans.setdefault(t, [])
+        if is_s(t): cur = t; spans.setdefault(t, [])
         elif cur is not None: spans[cur].append(t)
-    if not inp: return list(spans.get(sentinel(1), []))
+    if not inp: return list(spans.get(first_sentinel + 1, []))
     out = []
-    for t in inp: out += spans.get(t, [t]) if is_sentinel(t, num_sentinels) else [t]
+    for t in inp: out += spans.get(t, [t] if keep_unfilled else []) if is_s(t) else [t]
     return out
 
 # %% ../nbs/08_masking.ipynb #5cbd9d14
@@ -315,34 +321,64 @@ def unmask_sequence(d: dict, i: int, num_sentinels: int = NUM_SENTINELS) -> list
     t = d['tensor'][i]
     return merge_spans(t[d['input_mask'][i] != HIDDEN].tolist(), t[d['target_mask'][i] != HIDDEN].tolist(), num_sentinels)
 
-def check_batch(batch: dict, num_sentinels: int = NUM_SENTINELS) -> None:
-    "Raise `ValueError` naming the modality and sample if a batch breaks ml-4m's layout invariants."
+class BatchError(DataError):
+    "A batch that breaks the batch convention, or lacks a modality the model needs; the message names the modality (and sample)."
+
+def _check_fields(batch: dict, modalities: list[str]) -> int:
+    "Structure of a batch: every modality present with bool `(b, n)` masks of one length matching its tensor; returns `b`."
+    if not isinstance(batch, dict): raise BatchError(f'a batch must be a dict modality -> fields, got {type(batch).__name__}')
+    missing = [m for m in modalities if m not in batch]
+    if missing: raise BatchError(f'batch is missing modality {missing[0]!r} that the model needs (batch has {sorted(batch)})')
+    b = None
+    for m in modalities:
+        d = batch[m]
+        for f in ('tensor', 'input_mask', 'target_mask'):
+            if f not in d: raise BatchError(f'modality {m!r}: batch has no {f!r} (fields: {sorted(d)})')
+        x, im, tm = d['tensor'], d['input_mask'], d['target_mask']
+        if b is None: b = x.shape[0]
+        if x.shape[0] != b: raise BatchError(f'modality {m!r}: batch size {x.shape[0]} differs from {b} of {modalities[0]!r}')
+        n = im.shape[-1]
+        n_x = None if x.dtype.is_floating_point or x.ndim != 2 else x.shape[-1]   # pixels: the model patchifies; masks are per patch
+        for f, t in (('input_mask', im), ('target_mask', tm)):
+            if t.dtype != torch.bool: raise BatchError(f'modality {m!r}: {f} must be bool, got {t.dtype}')
+            if t.ndim != 2 or t.shape[0] != b: raise BatchError(f'modality {m!r}: {f} must be (b, n) = ({b}, n), got {tuple(t.shape)}')
+        if tm.shape != im.shape: raise BatchError(f'modality {m!r}: target_mask has length {tm.shape[-1]} but input_mask has {n}')
+        if n_x is not None and n_x != n: raise BatchError(f'modality {m!r}: tensor has length {n_x} but its masks have length {n}')
+    return b
+
+def check_batch(batch: dict,                        # modality -> dict(tensor, input_mask, target_mask, ...)
+                modalities: list[str] | None = None,  # modalities that must be present (default: those of the batch)
+                num_sentinels: int = NUM_SENTINELS,
+                layout: bool = True,                # also check ml-4m's per-sample layout (slower: a loop over samples)
+                ) -> int:
+    "Raise `BatchError` naming the modality (and sample) if `batch` is malformed or breaks ml-4m's layout; return the batch size."
+    b = _check_fields(batch, list(batch) if modalities is None else list(modalities))
+    if not layout: return b
     for k, d in batch.items():
         kind = get_modality(k).kind
         im, tm, t = d['input_mask'], d['target_mask'], d['tensor']
-        if im.dtype != torch.bool or tm.dtype != torch.bool: raise ValueError(f'{k!r}: masks must be bool')
-        if im.shape != tm.shape: raise ValueError(f'{k!r}: input_mask {tuple(im.shape)} != target_mask {tuple(tm.shape)}')
-        if kind == 'pixels' and (tm != HIDDEN).any(): raise ValueError(f'{k!r}: pixels cannot be targets')
+        if kind == 'pixels' and (tm != HIDDEN).any(): raise BatchError(f'{k!r}: pixels cannot be targets')
         for i in range(im.shape[0]):
             used_in, used_out = (im[i] != HIDDEN).nonzero().flatten(), (tm[i] != HIDDEN).nonzero().flatten()
             if kind != 'sequence':
-                if (~im[i] & ~tm[i]).any(): raise ValueError(f'{k!r} sample {i}: a token is both input and target')
+                if (~im[i] & ~tm[i]).any(): raise BatchError(f'{k!r} sample {i}: a token is both input and target')
                 if 'decoder_attention_mask' in d and kind == 'dense_tokens':
                     dam = d['decoder_attention_mask'][i]
                     if dam.sum() != len(used_out) or (len(used_out) and dam[used_out[0]] != len(used_out)):
-                        raise ValueError(f'{k!r} sample {i}: decoder_attention_mask does not match the targets')
+                        raise BatchError(f'{k!r} sample {i}: decoder_attention_mask does not match the targets')
                 continue
             if len(used_in) and not torch.equal(used_in, torch.arange(len(used_in))):
-                raise ValueError(f'{k!r} sample {i}: input tokens are not a prefix of the sequence')
+                raise BatchError(f'{k!r} sample {i}: input tokens are not a prefix of the sequence')
             if len(used_out):
                 if not torch.equal(used_out, torch.arange(used_out[0], used_out[0] + len(used_out))):
-                    raise ValueError(f'{k!r} sample {i}: target tokens are not contiguous')
-                if used_out[0] < len(used_in): raise ValueError(f'{k!r} sample {i}: target overlaps the input')
-                if not is_sentinel(int(t[i, used_out[0]]), num_sentinels): raise ValueError(f'{k!r} sample {i}: target does not start with a sentinel')
+                    raise BatchError(f'{k!r} sample {i}: target tokens are not contiguous')
+                if used_out[0] < len(used_in): raise BatchError(f'{k!r} sample {i}: target overlaps the input')
+                if not is_sentinel(int(t[i, used_out[0]]), num_sentinels): raise BatchError(f'{k!r} sample {i}: target does not start with a sentinel')
             rest = torch.ones_like(im[i]); rest[used_in] = False; rest[used_out] = False
-            if (t[i][rest] != PAD_ID).any(): raise ValueError(f'{k!r} sample {i}: non-[PAD] ids outside input and target')
+            if (t[i][rest] != PAD_ID).any(): raise BatchError(f'{k!r} sample {i}: non-[PAD] ids outside input and target')
             if 'decoder_attention_mask' in d and not torch.equal(d['decoder_attention_mask'][i].long(), (tm[i] != HIDDEN).long()):
-                raise ValueError(f'{k!r} sample {i}: decoder_attention_mask is not 1 exactly on the targets')
+                raise BatchError(f'{k!r} sample {i}: decoder_attention_mask is not 1 exactly on the targets')
+    return b
 
 # %% ../nbs/08_masking.ipynb #1f23e4e8
 def make_masked_loader(root, cfg: MaskingConfig, batch_size: int, num_workers: int = 2, seed: int = 0,

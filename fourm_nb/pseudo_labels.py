@@ -21,23 +21,32 @@ from einops import rearrange
 from PIL import Image
 from tqdm import tqdm
 
-from .core import DataError, UserError, atomic_write, check_finite, check_range, check_separate, folder_sha256, set_seed
+from .core import DataError, miou, UserError, atomic_write, check_finite, check_range, check_separate, folder_sha256, set_seed
 
 # %% auto #0
-__all__ = ['OPENAI_CLIP_MEAN', 'OPENAI_CLIP_STD', 'LABELLERS', 'DEFAULT_WEIGHTS', 'IMAGE_EXTS', 'SUFFIX', 'model_input_size',
-           'PseudoLabelError', 'as_image_list', 'Labeller', 'DPTForDenseRegression', 'DepthLabeller', 'unit_normals',
-           'NormalLabeller', 'SemsegLabeller', 'DetLabeller', 'clip_feature_map', 'ClipLabeller', 'random_clip_b16',
-           'load_clip', 'check_modality_name', 'load_labeller', 'save_tiny_labeller', 'depth_abs_rel',
-           'normal_angle_errors', 'semseg_miou', 'box_iou', 'box_ap50', 'score_labellers', 'list_images', 'read_image',
-           'label_path', 'write_label', 'pseudo_label_folder', 'pseudo_label_cli', 'bench_pseudo_labels']
+__all__ = ['OPENAI_CLIP_MEAN', 'OPENAI_CLIP_STD', 'LABELLERS', 'DEFAULT_WEIGHTS', 'IMAGE_EXTS', 'SUFFIX', 'quiet_transformers',
+           'model_input_size', 'PseudoLabelError', 'as_image_list', 'Labeller', 'DPTForDenseRegression',
+           'DepthLabeller', 'unit_normals', 'NormalLabeller', 'SemsegLabeller', 'DetLabeller', 'clip_feature_map',
+           'ClipLabeller', 'random_clip_b16', 'load_clip', 'check_modality_name', 'load_labeller', 'save_tiny_labeller',
+           'depth_abs_rel', 'normal_angle_errors', 'box_iou', 'box_ap50', 'score_labellers', 'list_images',
+           'read_image', 'label_path', 'write_label', 'pseudo_label_folder', 'pseudo_label_cli', 'bench_pseudo_labels']
 
 # %% ../nbs/02_pseudo_labels.ipynb #79fe9c35
+import contextlib
 import warnings
-warnings.filterwarnings('ignore', message='IProgress not found')   # transformers imports tqdm.auto; a notebook without ipywidgets warns
-import transformers
-from transformers import (AutoConfig, AutoImageProcessor, AutoModelForObjectDetection, CLIPVisionConfig, CLIPVisionModel,
-                          DPTForDepthEstimation, Mask2FormerForUniversalSegmentation, UperNetForSemanticSegmentation)
-transformers.logging.set_verbosity_error()   # "some weights newly initialised" warnings are expected for tiny test models
+with warnings.catch_warnings():   # transformers imports tqdm.auto, which warns in a notebook without ipywidgets; only here
+    warnings.filterwarnings('ignore', message='IProgress not found')
+    import transformers
+    from transformers import (AutoConfig, AutoImageProcessor, AutoModelForObjectDetection, CLIPVisionConfig, CLIPVisionModel,
+                              DPTForDepthEstimation, Mask2FormerForUniversalSegmentation, UperNetForSemanticSegmentation)
+
+@contextlib.contextmanager
+def quiet_transformers():
+    "Show only transformers' errors inside the block (its 'weights newly initialised' notes are expected for tiny test models); restore after."
+    old = transformers.logging.get_verbosity()
+    transformers.logging.set_verbosity_error()
+    try: yield
+    finally: transformers.logging.set_verbosity(old)
 
 # %% ../nbs/02_pseudo_labels.ipynb #54150ee9
 def model_input_size(h: int, w: int, multiple: int = 32, max_side: int = 768) -> tuple[int, int]:
@@ -234,13 +243,15 @@ def _from_pretrained(cls, modality: str, path_or_id: str):
         src = str(p)
     elif _is_hub_id(str(path_or_id)): src = str(path_or_id)
     else: raise PseudoLabelError(f'{modality}: weights directory not found: {p}')
-    try: return cls.from_pretrained(src)
+    try:
+        with quiet_transformers(): return cls.from_pretrained(src)
     except OSError as e: raise PseudoLabelError(f'{modality}: cannot load weights {src!r} (not a local directory, and the hub '
                                                 f'could not provide it): {e}') from None
 
 def _processor(modality: str, path_or_id: str):
     p = Path(str(path_or_id)).expanduser()
-    try: return AutoImageProcessor.from_pretrained(str(p) if p.exists() else str(path_or_id))
+    try:
+        with quiet_transformers(): return AutoImageProcessor.from_pretrained(str(p) if p.exists() else str(path_or_id))
     except (OSError, ValueError) as e:
         raise PseudoLabelError(f'{modality}: no usable image processor (preprocessor_config.json) at {path_or_id!r}: {e}') from None
 
@@ -332,17 +343,6 @@ def normal_angle_errors(pred: torch.Tensor, gt: torch.Tensor) -> dict:
     ang = torch.rad2deg(torch.arccos(cos)).flatten()
     return dict(mean=float(ang.mean()), median=float(ang.median()), within_11_25=float((ang < 11.25).double().mean()))
 
-def semseg_miou(pred: torch.Tensor, gt: torch.Tensor, num_classes: int, ignore_index: int | None = None) -> float:
-    "Mean IoU over the classes that occur in `pred` or `gt` (`h w` int); pixels with gt == ignore_index are skipped."
-    pred, gt = pred.flatten().long(), gt.flatten().long()
-    if ignore_index is not None: pred, gt = pred[gt != ignore_index], gt[gt != ignore_index]
-    ok = (pred >= 0) & (pred < num_classes)
-    cm = torch.bincount(gt[ok] * num_classes + pred[ok], minlength=num_classes ** 2).reshape(num_classes, num_classes).double()
-    fn_out = torch.bincount(gt[~ok], minlength=num_classes).double()       # predictions outside the class set are misses
-    tp = cm.diag(); fp = cm.sum(0) - tp; fn = cm.sum(1) - tp + fn_out
-    present = (tp + fp + fn) > 0
-    return float((tp[present] / (tp + fp + fn)[present]).mean())
-
 def box_iou(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     "IoU matrix of boxes `n 4` and `m 4` (x0 y0 x1 y1)."
     lt, rb = torch.maximum(a[:, None, :2], b[None, :, :2]), torch.minimum(a[:, None, 2:], b[None, :, 2:])
@@ -393,7 +393,7 @@ def score_labellers(labellers: dict[str, Labeller], scenes: list[dict], scene_cl
         elif mod == 'semseg':
             if scene_classes is None: raise ValueError('score_labellers: semseg scoring needs scene_classes (e.g. fourm_nb.scenes.SCENE_CLASSES)')
             lut = torch.tensor([scene_classes.index(c) if c in scene_classes else -1 for c in lab.classes])
-            out['semseg_miou'] = float(np.mean([semseg_miou(lut[p], torch.as_tensor(s['semseg']), len(scene_classes)) for p, s in zip(preds, scenes)]))
+            out['semseg_miou'] = float(np.mean([miou(lut[p], torch.as_tensor(s['semseg']), len(scene_classes)) for p, s in zip(preds, scenes)]))
         elif mod == 'det':
             out['det_ap50'] = box_ap50(preds, [s['boxes'] for s in scenes])
         elif mod == 'clip': continue     # no ground truth for features

@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass, fields
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -391,6 +390,7 @@ def plot_sr(images: dict, n: int = 4, dpi: int = 60, metrics: dict | None = None
     "Columns: ground truth (high res), base output (low res), bicubic x2, 4M-SR; one row per sample."
     cols = [('gt_high', 'ground truth'), ('base_low', 'base (low res)'), ('base_bicubic', 'bicubic'), ('base_sr', '4M-SR')]
     n = min(n, len(images['gt_high']))
+    import matplotlib.pyplot as plt
     fig, axs = plt.subplots(n, len(cols), figsize=(1.5 * len(cols), 1.5 * n + 0.3), dpi=dpi, squeeze=False)
     for j, (k, title) in enumerate(cols):
         if metrics and k in metrics: title += f'\n{metrics[k]["psnr"]:.1f} dB'

@@ -23,12 +23,13 @@ from torch import nn
 
 from . import core
 from .core import (CheckpointError, Config, ConfigError, NonFiniteLossError, ResumeMismatchError, UserError, atomic_write,
-                           file_sha256, load_newest_checkpoint, load_tensors, safe_load_yaml, save_tensors, set_seed, write_sha256_list)
+                           file_sha256, load_tensors, safe_load_yaml, save_tensors, set_seed)
+from .loop import (JsonlLog, SampleStream, StreamBatchSampler, checkpoint_dir, latest_checkpoint, lr_at, read_checkpoint,
+                           resume_newest, write_checkpoint)
 
 # %% auto #0
-__all__ = ['RESUMABLE_CHANGES', 'H100_BF16_PEAK_FLOPS', 'TrainConfig', 'tokens_per_step', 'run_schedule', 'lr_at', 'param_groups',
-           'adamw_options', 'BatchError', 'check_batch', 'SampleStream', 'RankBatchSampler', 'MaskedSamples',
-           'make_loader', 'checkpoint_dir', 'latest_checkpoint', 'check_resume_config', 'evaluate',
+__all__ = ['RESUMABLE_CHANGES', 'H100_BF16_PEAK_FLOPS', 'TrainConfig', 'tokens_per_step', 'run_schedule', 'param_groups',
+           'adamw_options', 'MaskedSamples', 'make_loader', 'check_resume_config', 'evaluate',
            'apply_activation_checkpointing', 'fit', 'fourm_model_config', 'data_provenance', 'check_vocabularies',
            'fourm_saver', 'masking_config', 'build_data', 'train_fourm', 'load_train_config', 'train_cli',
            'fourm_flops_per_sample', 'random_masked_batch', 'bench_train']
@@ -109,14 +110,6 @@ def run_schedule(cfg: TrainConfig, num_processes: int = 1) -> dict:
     lr = cfg.lr if cfg.lr is not None else cfg.blr * global_batch / 256
     return dict(steps=steps, warmup_steps=min(warmup, steps), lr=lr, tokens_per_step=tps, global_batch=global_batch)
 
-# %% ../nbs/10_training.ipynb #0573347a
-def lr_at(step: int, lr: float, warmup_steps: int, total_steps: int, min_lr: float = 0.0) -> float:
-    "Learning rate of optimiser step `step` (0-based): linear warmup from 0, then cosine decay to `min_lr`."
-    if step < warmup_steps: return lr * step / max(warmup_steps - 1, 1) if warmup_steps > 1 else lr
-    decay = max(total_steps - warmup_steps, 1)
-    t = min(step - warmup_steps, decay) / decay
-    return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * t))
-
 # %% ../nbs/10_training.ipynb #b49b1329
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
     "AdamW parameter groups as ml-4m: weight decay on everything but norms, biases and `model.no_weight_decay()`."
@@ -133,58 +126,10 @@ def adamw_options(device) -> dict:
     return {'fused': True} if torch.device(device).type in ('cpu', 'cuda') else {'foreach': True}
 
 # %% ../nbs/10_training.ipynb #2e6d66fa
-class BatchError(ValueError):
-    "A training batch that does not match the model's modalities or the batch convention."
-
-def check_batch(batch: dict, modalities: list[str]) -> int:
-    "Raise `BatchError` naming the culprit unless every modality in `modalities` is present and consistent; return `b`."
-    if not isinstance(batch, dict): raise BatchError(f'a batch must be a dict modality -> fields, got {type(batch).__name__}')
-    missing = [m for m in modalities if m not in batch]
-    if missing: raise BatchError(f'batch is missing modality {missing[0]!r} that the model needs (batch has {sorted(batch)})')
-    b = None
-    for m in modalities:
-        d = batch[m]
-        for f in ('tensor', 'input_mask', 'target_mask'):
-            if f not in d: raise BatchError(f'modality {m!r}: batch has no {f!r} (fields: {sorted(d)})')
-        x, im, tm = d['tensor'], d['input_mask'], d['target_mask']
-        if b is None: b = x.shape[0]
-        if x.shape[0] != b: raise BatchError(f'modality {m!r}: batch size {x.shape[0]} differs from {b} of {modalities[0]!r}')
-        n = im.shape[-1]
-        if x.dtype.is_floating_point: n_x = None   # pixels: the model patchifies; masks are per patch
-        else: n_x = x.shape[-1] if x.ndim == 2 else None
-        for f, t in (('input_mask', im), ('target_mask', tm)):
-            if t.dtype != torch.bool: raise BatchError(f'modality {m!r}: {f} must be bool, got {t.dtype}')
-            if t.ndim != 2 or t.shape[0] != b: raise BatchError(f'modality {m!r}: {f} must be (b, n) = ({b}, n), got {tuple(t.shape)}')
-        if tm.shape != im.shape: raise BatchError(f'modality {m!r}: target_mask has length {tm.shape[-1]} but input_mask has {n}')
-        if n_x is not None and n_x != n: raise BatchError(f'modality {m!r}: tensor has length {n_x} but its masks have length {n}')
-    return b
+from .masking import BatchError, check_batch   # the package's one batch check (notebook 08); `fit` runs its structural part
 
 # %% ../nbs/10_training.ipynb #27d4fe57
-class SampleStream:
-    "Infinite stream of dataset indices: epoch `e` is a permutation of `range(n)` seeded by `(seed, e)`."
-    def __init__(self, n: int, seed: int = 0, shuffle: bool = True):
-        if n < 1: raise ValueError('SampleStream: the dataset is empty')
-        self.n, self.seed, self.shuffle, self._perms = n, seed, shuffle, {}
-    def _perm(self, epoch: int) -> np.ndarray:
-        if epoch not in self._perms:
-            if len(self._perms) > 4: self._perms.clear()
-            self._perms[epoch] = np.random.default_rng([self.seed, epoch]).permutation(self.n) if self.shuffle else np.arange(self.n)
-        return self._perms[epoch]
-    def __getitem__(self, pos: int) -> int: return int(self._perm(pos // self.n)[pos % self.n])
-
-class RankBatchSampler:
-    "Yield this process's slice `[(pos, idx), ...]` of global batches `start, start+1, ...` (forever, or `num_batches`)."
-    def __init__(self, stream: SampleStream, batch_size: int, rank: int = 0, world: int = 1, start: int = 0, num_batches: int | None = None):
-        self.stream, self.b, self.rank, self.world, self.start, self.num_batches = stream, batch_size, rank, world, start, num_batches
-    def __iter__(self):
-        g = self.start
-        while self.num_batches is None or g < self.start + self.num_batches:
-            first = (g * self.world + self.rank) * self.b
-            yield [(p, self.stream[p]) for p in range(first, first + self.b)]
-            g += 1
-    def __len__(self):
-        if self.num_batches is None: raise TypeError('RankBatchSampler is infinite')
-        return self.num_batches
+# `SampleStream` and `StreamBatchSampler` (notebook 00b) lay out the stream; FourM's order is NumPy-seeded by (seed, epoch).
 
 # %% ../nbs/10_training.ipynb #cd44423a
 class MaskedSamples(torch.utils.data.Dataset):
@@ -199,17 +144,11 @@ class MaskedSamples(torch.utils.data.Dataset):
 def make_loader(dataset, mask_fn: Callable, collate_fn: Callable, batch_size: int, rank: int = 0, world: int = 1,
                 seed: int = 0, start: int = 0, num_batches: int | None = None, shuffle: bool = True, num_workers: int = 0):
     "DataLoader over the global stream: this process's micro-batches, starting at global batch `start`."
-    sampler = RankBatchSampler(SampleStream(len(dataset), seed, shuffle), batch_size, rank, world, start, num_batches)
+    sampler = StreamBatchSampler(SampleStream(len(dataset), seed, shuffle), batch_size, rank, world, start, num_batches)
     return torch.utils.data.DataLoader(MaskedSamples(dataset, mask_fn, seed), batch_sampler=sampler, collate_fn=collate_fn,
                                        num_workers=num_workers, persistent_workers=num_workers > 0)
 
 # %% ../nbs/10_training.ipynb #da50bc7b
-def checkpoint_dir(out_dir, step: int) -> Path: return Path(out_dir) / 'checkpoints' / f'step_{step:08d}'
-
-def latest_checkpoint(out_dir) -> Path | None:
-    "The checkpoint named by `out_dir/checkpoints/latest`, or None if the run has none yet."
-    return core.latest_checkpoint(out_dir, 'trainer.json')
-
 # Fields that may change when a run is resumed: its length, logging and bookkeeping, not what is learned per step.
 RESUMABLE_CHANGES = {'steps', 'total_tokens', 'out_dir', 'resume', 'progress', 'log_every', 'eval_every', 'eval_batches',
                      'ckpt_every', 'keep_checkpoints', 'num_workers', 'data', 'eval_data', 'cpu'}
@@ -276,32 +215,19 @@ def apply_activation_checkpointing(model: nn.Module, block_names=('Block', 'Deco
 
 # %% ../nbs/10_training.ipynb #ae059602
 def _save_checkpoint(accelerator, model, cfg: TrainConfig, state: dict, save_model: Callable) -> Path:
-    "Write checkpoint `state['step']` atomically (all processes call this); move `latest`; prune old ones."
-    final = checkpoint_dir(cfg.out_dir, state['step'])
-    tmp = final.with_name(f'.{final.name}.tmp')
-    if accelerator.is_main_process:
-        shutil.rmtree(tmp, ignore_errors=True)
-        tmp.mkdir(parents=True)
-    accelerator.wait_for_everyone()
-    log = logging.getLogger('accelerate')   # accelerate notes each tied (shared) tensor it stores once; FourM ties by design
-    level = log.level
-    log.setLevel(max(level, logging.ERROR))
-    try: accelerator.save_state(str(tmp / 'state'))
-    finally: log.setLevel(level)
-    weights = accelerator.get_state_dict(model)          # full state dict (gathered under FSDP / ZeRO-3)
-    if accelerator.is_main_process:
-        save_model(weights, tmp / 'model')
-        cfg.save(tmp / 'train_config.yaml')
-        (tmp / 'trainer.json').write_text(json.dumps(state))
-        write_sha256_list(tmp, sorted(str(p.relative_to(tmp)) for p in tmp.rglob('*') if p.is_file()))   # for `fourm_nb verify`
-        if final.exists(): shutil.rmtree(final)
-        os.replace(tmp, final)
-        with atomic_write(final.parent / 'latest') as t: t.write_text(final.name)
-        if cfg.keep_checkpoints > 0:
-            old = sorted(p for p in final.parent.glob('step_*') if p.is_dir())[:-cfg.keep_checkpoints]
-            for p in old: shutil.rmtree(p, ignore_errors=True)
-    accelerator.wait_for_everyone()
-    return final
+    "Write checkpoint `state['step']` in the shared format (all processes call this): `state/`, `model/`, `train_config.yaml`."
+    def write_files(tmp: Path):
+        log = logging.getLogger('accelerate')   # accelerate notes each tied (shared) tensor it stores once; FourM ties by design
+        level = log.level
+        log.setLevel(max(level, logging.ERROR))
+        try: accelerator.save_state(str(tmp / 'state'))   # every process: each saves its own RNG state
+        finally: log.setLevel(level)
+        weights = accelerator.get_state_dict(model)          # full state dict (gathered under FSDP / ZeRO-3)
+        if accelerator.is_main_process:
+            save_model(weights, tmp / 'model')
+            cfg.save(tmp / 'train_config.yaml')
+    return write_checkpoint(cfg.out_dir, state, write_files, keep=cfg.keep_checkpoints, is_main=accelerator.is_main_process,
+                            barrier=accelerator.wait_for_everyone)
 
 # %% ../nbs/10_training.ipynb #c7fa691f
 def _publish_final(checkpoint: Path, out_dir: Path):
@@ -317,12 +243,8 @@ def _publish_final(checkpoint: Path, out_dir: Path):
 # %% ../nbs/10_training.ipynb #a172ec90
 def _load_checkpoint(acc, cfg: TrainConfig, ck: Path, provenance: dict | None) -> dict:
     "Load checkpoint `ck` into the prepared objects of `acc` after checking it belongs to this run; its trainer state."
-    if not (ck / 'trainer.json').is_file(): raise CheckpointError(f'{ck} is not a checkpoint folder (no trainer.json)')
-    if (ck / 'sha256.json').is_file():
-        _, bad = core.verify_path(ck / 'sha256.json')
-        if bad: raise CheckpointError(f'{ck} is damaged: {bad[0]}' + (f' (and {len(bad) - 1} more)' if len(bad) > 1 else ''))
+    saved = read_checkpoint(ck)                               # checksums and trainer.json
     check_resume_config(TrainConfig.load(ck / 'train_config.yaml'), cfg, source=str(ck))
-    saved = json.loads((ck / 'trainer.json').read_text())
     if not isinstance(saved, dict) or not {'step', 'tokens_seen', 'history', 'evals', 'num_processes'} <= set(saved):
         raise CheckpointError(f'{ck / "trainer.json"} is not a trainer state')
     if saved['num_processes'] != acc.num_processes:
@@ -340,24 +262,16 @@ def _load_checkpoint(acc, cfg: TrainConfig, ck: Path, provenance: dict | None) -
 def _resume(acc, cfg: TrainConfig, out: Path, provenance: dict | None = None) -> tuple:
     "Load the checkpoint `cfg.resume` asks for (auto: the newest that loads); `(step, tokens_seen, history, evals, ckpt)`."
     if cfg.resume in ('none', ''): return 0, 0, [], [], None
-    if acc.is_main_process:                                   # half-written checkpoints of an interrupted run
-        for p in (out / 'checkpoints').glob('.step_*.tmp'): shutil.rmtree(p, ignore_errors=True)
-    acc.wait_for_everyone()
     if cfg.resume == 'auto':
-        ck, saved = load_newest_checkpoint(out, lambda c: _load_checkpoint(acc, cfg, c, provenance), log=acc.print)
+        ck, saved = resume_newest(out, lambda c: _load_checkpoint(acc, cfg, c, provenance), log=acc.print,
+                                  is_main=acc.is_main_process, barrier=acc.wait_for_everyone)
         if ck is None: return 0, 0, [], [], None
     else:
         ck = Path(cfg.resume)
         if not (ck / 'trainer.json').is_file(): raise CheckpointError(f'resume: {ck} is not a checkpoint folder (no trainer.json)')
         saved = _load_checkpoint(acc, cfg, ck, provenance)
     step = saved['step']
-    log = out / 'log.jsonl'
-    if acc.is_main_process and log.is_file():   # forget what was logged after the checkpoint (those steps are re-run), and a torn last line
-        def _step(line):
-            try: return json.loads(line)['step']
-            except (json.JSONDecodeError, KeyError, TypeError): return None
-        keep = [l for l in log.read_text().splitlines() if l and (s := _step(l)) is not None and s <= step]
-        with atomic_write(log) as t: t.write_text(''.join(l + '\n' for l in keep))
+    JsonlLog(out / 'log.jsonl', enabled=acc.is_main_process).rewind(step)   # forget what was logged after the checkpoint (re-run)
     acc.print(f'resumed from {ck} at step {step}')
     return step, saved['tokens_seen'], saved['history'], saved['evals'], ck
 
@@ -378,6 +292,7 @@ def fit(model: nn.Module, dataset, mask_fn: Callable, collate_fn: Callable, cfg:
     model, optimizer = acc.prepare(model, optimizer)
 
     step, tokens_seen, history, evals, ck = _resume(acc, cfg, out, provenance)
+    train_log = JsonlLog(out / 'log.jsonl', enabled=acc.is_main_process)
     last_good = ck
     if cfg.progress:
         acc.print(f"{sched['steps']} steps x {sched['tokens_per_step']:,} tokens = {sched['steps'] * sched['tokens_per_step']:.3g} "
@@ -404,7 +319,7 @@ def fit(model: nn.Module, dataset, mask_fn: Callable, collate_fn: Callable, cfg:
         micro = []
         for _ in range(cfg.grad_accum):
             batch = next(it)
-            check_batch(batch, modalities)
+            check_batch(batch, modalities, layout=False)
             batch = send_to_device(batch, acc.device)
             with acc.accumulate(model):
                 loss, per_mod = model(batch, cfg.num_input_tokens, cfg.num_target_tokens)
@@ -435,7 +350,7 @@ def fit(model: nn.Module, dataset, mask_fn: Callable, collate_fn: Callable, cfg:
             bar.set_postfix(loss=f"{logs['loss']:.3f}", lr=f'{lr:.2e}', tok=f'{tokens_seen:.3g}')
             if cfg.log_every and (step % cfg.log_every == 0 or step == sched['steps']):
                 rate = (tokens_seen - tok0) / max(time.time() - t0, 1e-9)
-                with open(out / 'log.jsonl', 'a') as f: f.write(json.dumps({**rec, 'tokens_per_s': rate}) + '\n')
+                train_log.append({**rec, 'tokens_per_s': rate})
         if cfg.eval_every and step % cfg.eval_every == 0 and step < sched['steps']: evals.append(run_eval())
         if cfg.ckpt_every and step % cfg.ckpt_every == 0 and step < sched['steps']: last_good = save()
         if on_step is not None: on_step(step, rec)

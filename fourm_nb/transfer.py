@@ -14,7 +14,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -97,7 +96,7 @@ def depth_delta1(pred_log: torch.Tensor, depth: torch.Tensor) -> float:
     return float(((pred_log - depth.clamp_min(1e-6).log()).abs() < math.log(1.25)).float().mean())
 
 def _miou(logits, target):
-    from fourm_nb.vq.vqvae import miou
+    from fourm_nb.core import miou
     return miou(logits.argmax(1), target, logits.shape[1])
 
 TASKS = {
@@ -146,7 +145,7 @@ def finetune(model: TransferModel, train: dict, val: dict, steps: int, batch_siz
              weight_decay: float = 0.05, warmup: int | None = None, eval_every: int = 0, seed: int = 0,
              device: str | None = None, freeze_backbone: bool = False) -> list[dict]:
     "Fine-tune `model` (every weight, or only the head) on `train`; return the curve `[dict(step, train_loss, loss, metric)]` on `val`."
-    from fourm_nb.train import lr_at
+    from fourm_nb.loop import lr_at
     dev = get_device(device)
     model.to(dev).train()
     model.backbone.requires_grad_(not freeze_backbone)
@@ -312,6 +311,7 @@ def _copy(model: FourM) -> FourM:
 def plot_curves(res: dict, dpi: int = 70):
     "Validation metric vs fine-tuning step, pretrained vs scratch, one panel per task."
     tasks = list(res['curves'])
+    import matplotlib.pyplot as plt
     fig, axs = plt.subplots(1, len(tasks), figsize=(3.2 * len(tasks), 2.4), dpi=dpi, squeeze=False)
     for ax, t in zip(axs[0], tasks):
         for init, c in res['curves'][t].items():

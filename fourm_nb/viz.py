@@ -8,7 +8,6 @@ from __future__ import annotations
 import textwrap
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from matplotlib.patches import Rectangle
@@ -85,7 +84,7 @@ def pca_rgb(features, fit_on=None, layout: str | None = None) -> np.ndarray:
 # %% ../nbs/03_clip_pca.ipynb #e47db6d5
 def semseg_palette(n: int = 256, seed: int = 0) -> np.ndarray:
     "`n 3` float colours: 0 black, then tab20, then fixed random colours."
-    tab = np.array(plt.get_cmap('tab20').colors)
+    tab = np.array(matplotlib.colormaps['tab20'].colors)
     rest = np.random.default_rng(seed).uniform(0.15, 1.0, size=(max(0, n - 1 - len(tab)), 3))
     return np.concatenate([np.zeros((1, 3)), tab, rest])[:n]
 
@@ -170,7 +169,9 @@ def show_sample(sample: dict, keys: list[str] | None = None, size: float = 1.8, 
                 pca: FeaturePCA | None = None, axs=None):
     "One row of panels, one per modality of `sample` (boxes are drawn over the sample's rgb)."
     keys = keys or [k for k in ('rgb', 'depth', 'normal', 'semseg', 'clip', 'det', 'boxes', 'caption') if k in sample]
-    if axs is None: _, axs = plt.subplots(1, len(keys), figsize=(size * len(keys), size), squeeze=False); axs = axs[0]
+    if axs is None:
+        import matplotlib.pyplot as plt
+        _, axs = plt.subplots(1, len(keys), figsize=(size * len(keys), size), squeeze=False); axs = axs[0]
     for ax, k in zip(axs, keys):
         base = split_name(k)[0]
         kw = dict(classes=classes) if base == 'semseg' else dict(pca=pca) if base == 'clip' else {}

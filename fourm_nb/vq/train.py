@@ -8,8 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import shutil
 import time
 from pathlib import Path
 
@@ -17,33 +15,20 @@ import torch
 from torch import nn
 
 from .. import core
-from ..core import (CheckpointError, NonFiniteLossError, UserError, atomic_write, check_range, check_separate, check_writable_dir,
-                           load_state_dict_strict, load_tensors, save_tensors, set_seed)
+from ..core import (NonFiniteLossError, ResumeMismatchError, UserError, atomic_write, check_range, check_separate,
+                           check_writable_dir, load_state_dict_strict, load_tensors, save_tensors, set_seed)
+from ..loop import (JsonlLog, SampleStream, StreamBatchSampler, latest_checkpoint, lr_at, read_checkpoint, resume_newest,
+                           write_checkpoint)
 from .vqvae import TokenizerConfig, build_tokenizer, load_tokenizer, plot_reconstructions, reconstruction_metrics
 
 # %% auto #0
-__all__ = ['StreamBatchSampler', 'PickModality', 'optimizer_to_tensors', 'optimizer_from_tensors', 'save_checkpoint',
-           'latest_checkpoint', 'load_checkpoint', 'lr_at', 'train_tokenizer', 'train_tokenizer_cli']
+__all__ = ['tokenizer_batches', 'PickModality', 'optimizer_to_tensors', 'optimizer_from_tensors', 'save_checkpoint',
+           'load_checkpoint', 'train_tokenizer', 'train_tokenizer_cli']
 
 # %% ../../nbs/05_codebook_replacement.ipynb #cb51e8e4
-class StreamBatchSampler(torch.utils.data.Sampler):
-    "Endless batches of `batch_size` indices for process `rank` of `world`, starting at global batch `start`."
-    def __init__(self, n: int, batch_size: int, seed: int = 0, start: int = 0, rank: int = 0, world: int = 1):
-        if n <= 0: raise ValueError('StreamBatchSampler: the dataset is empty')
-        self.n, self.bs, self.seed, self.start, self.rank, self.world = n, batch_size, seed, start, rank, world
-        self._epoch, self._perm = None, None
-
-    def _at(self, p: int) -> int:
-        e, i = divmod(p, self.n)
-        if e != self._epoch: self._epoch, self._perm = e, torch.randperm(self.n, generator=torch.Generator().manual_seed(self.seed + e))
-        return int(self._perm[i])
-
-    def __iter__(self):
-        s = self.start
-        while True:
-            base = s * self.bs * self.world + self.rank * self.bs
-            yield [self._at(base + i) for i in range(self.bs)]
-            s += 1
+def tokenizer_batches(n: int, batch_size: int, seed: int = 0, start: int = 0, rank: int = 0, world: int = 1) -> StreamBatchSampler:
+    "Endless batches of `batch_size` dataset indices for process `rank` of `world`, from global batch `start` (torch-seeded order)."
+    return StreamBatchSampler(SampleStream(n, seed, order='torch'), batch_size, rank, world, start, positions=False)
 
 # %% ../../nbs/05_codebook_replacement.ipynb #1e939433
 class PickModality:
@@ -80,60 +65,41 @@ def optimizer_from_tensors(opt: torch.optim.Optimizer, tensors: dict, meta: dict
         state.setdefault(int(pid), {})[name] = v
     opt.load_state_dict({'state': state, 'param_groups': json.loads(meta['param_groups'])})
 
-def _rng_tensors() -> dict:
-    return {'rng.torch': torch.get_rng_state()}
+def _tokenizer_files(model: nn.Module, opt: torch.optim.Optimizer):
+    "`write_files` of a tokenizer checkpoint: the model in `model/`, optimizer state and torch RNG in `optimizer.safetensors`."
+    def write(tmp: Path):
+        model.save_pretrained(tmp / 'model')
+        tensors, meta = optimizer_to_tensors(opt)
+        save_tensors({**tensors, 'rng.torch': torch.get_rng_state()}, tmp / 'optimizer.safetensors', metadata=meta)
+    return write
 
 def save_checkpoint(out_dir, step: int, model: nn.Module, opt: torch.optim.Optimizer, history: list, keep: int = 2) -> Path:
-    "Write `out_dir/checkpoints/step_XXXXXXX` atomically and point `checkpoints/latest` to it; keep the last `keep`."
-    ck = Path(out_dir) / 'checkpoints'; ck.mkdir(parents=True, exist_ok=True)
-    final = ck / f'step_{step:07d}'
-    tmp = ck / f'.tmp_step_{step:07d}_{os.getpid()}'
-    shutil.rmtree(tmp, ignore_errors=True)
-    model.save_pretrained(tmp)
-    tensors, meta = optimizer_to_tensors(opt)
-    save_tensors({**tensors, **_rng_tensors()}, tmp / 'optimizer.safetensors', metadata=meta)
-    (tmp / 'trainer_state.json').write_text(json.dumps({'step': step, 'history': history}))
-    core.write_sha256_list(tmp, sorted(str(p.relative_to(tmp)) for p in tmp.rglob('*') if p.is_file()))   # for `fourm_nb verify`
-    if final.exists(): shutil.rmtree(final)
-    os.replace(tmp, final)
-    with atomic_write(ck / 'latest') as t: t.write_text(final.name)
-    for old in sorted(p for p in ck.glob('step_*') if p.is_dir())[:-keep]: shutil.rmtree(old, ignore_errors=True)
-    return final
-
-def latest_checkpoint(out_dir) -> Path | None:
-    "The folder `checkpoints/latest` points to, or None."
-    return core.latest_checkpoint(out_dir, 'trainer_state.json')
+    "Write the checkpoint of `step` (shared format, main process only); `checkpoints/latest` points to it; keep the last `keep`."
+    return write_checkpoint(out_dir, {'step': step, 'history': history}, _tokenizer_files(model, opt), keep=keep)
 
 def load_checkpoint(path, model: nn.Module, opt: torch.optim.Optimizer) -> dict:
     "Restore model and optimizer from a checkpoint folder; returns the trainer state (step, history, rng)."
     path = Path(path)
-    if (path / 'sha256.json').is_file():
-        _, bad = core.verify_path(path / 'sha256.json')
-        if bad: raise CheckpointError(f'{path} is damaged: {bad[0]}')
+    state = read_checkpoint(path)                                    # checksums and trainer.json
+    mdir = path / 'model' if (path / 'model').is_dir() else path     # earlier versions kept the weights at the top
     cfg = getattr(model, 'cfg', None)
-    if cfg is not None and (path / 'config.yaml').is_file():
-        saved = type(cfg).load(path / 'config.yaml')
+    if cfg is not None and (mdir / 'config.yaml').is_file():
+        saved = type(cfg).load(mdir / 'config.yaml')
         if saved != cfg:
             diff = [k for k in cfg.to_dict() if cfg.to_dict()[k] != saved.to_dict().get(k)]
-            raise CheckpointError(f'{path}: checkpoint was trained with a different config (keys {diff}); use another out_dir or resume=False')
-    load_state_dict_strict(model, load_tensors(path / 'model.safetensors'), source=str(path / 'model.safetensors'))
+            raise ResumeMismatchError(f'{path}: checkpoint was trained with a different config (keys {diff}); use another out_dir or resume=False')
+    load_state_dict_strict(model, load_tensors(mdir / 'model.safetensors'), source=str(mdir / 'model.safetensors'))
     t = load_tensors(path / 'optimizer.safetensors')
     meta = core.tensors_metadata(path / 'optimizer.safetensors')
     rng = t.pop('rng.torch')
     optimizer_from_tensors(opt, t, meta)
-    return {**json.loads((path / 'trainer_state.json').read_text()), 'rng': rng}
+    return {**state, 'rng': rng}
 
 # %% ../../nbs/05_codebook_replacement.ipynb #c85734db
 class _LossWrapper(nn.Module):
     "Route `forward` to `model.training_loss` so accelerate/DDP wrappers see the training computation."
     def __init__(self, model): super().__init__(); self.model = model
     def forward(self, x): return self.model.training_loss(x)
-
-def lr_at(step: int, steps: int, lr: float, warmup: int, min_lr: float = 0.0) -> float:
-    "Linear warm-up over `warmup` steps, then cosine decay from `lr` to `min_lr` at `steps`."
-    if step < warmup: return lr * (step + 1) / warmup
-    t = (step - warmup) / max(1, steps - warmup)
-    return min_lr + 0.5 * (lr - min_lr) * (1 + math.cos(math.pi * min(1.0, t)))
 
 def _mixed_precision(mp: str) -> str:
     if mp != 'auto': return mp
@@ -150,7 +116,7 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
                     mixed_precision: str = 'auto',    # 'auto' | 'no' | 'fp16' | 'bf16'
                     key: str | None = None,           # key of the tensor in dict items (default: the config's modality)
                     checkpoint_every: int = 0,        # 0: only at the end
-                    resume: bool = True,              # continue from checkpoints/latest if there is one
+                    resume: bool = True,              # continue from the newest checkpoint that loads, if there is one
                     stop_at: int | None = None,       # leave after this step (with a checkpoint), e.g. to split a run into jobs
                     log_every: int = 10,
                     sample_every: int = 0, sample_batch=None,   # periodic reconstruction figures of `sample_batch`
@@ -173,14 +139,13 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
     model.train()
     opt = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=lr, betas=(0.9, 0.99), weight_decay=weight_decay)
     step, history, ck = 0, [], None
-    if resume:
-        if acc.is_main_process:                            # half-written checkpoints of an interrupted run
-            for p in (out_dir / 'checkpoints').glob('.tmp_step_*'): shutil.rmtree(p, ignore_errors=True)
-        ck, state = core.load_newest_checkpoint(out_dir, lambda c: load_checkpoint(c, model, opt), log=acc.print)
+    log = JsonlLog(out_dir / 'log.jsonl', enabled=acc.is_main_process)
+    if resume: ck, state = resume_newest(out_dir, lambda c: load_checkpoint(c, model, opt), log=acc.print,
+                                         is_main=acc.is_main_process, barrier=acc.wait_for_everyone)
     if ck is not None: step, history = state['step'], state['history']
+    log.rewind(step)                                   # forget what was logged after the checkpoint (those steps are re-run)
     last_good = ck
-    sampler = StreamBatchSampler(len(dataset), batch_size, seed=seed, start=step * grad_accum,
-                                 rank=acc.process_index, world=acc.num_processes)
+    sampler = tokenizer_batches(len(dataset), batch_size, seed=seed, start=step * grad_accum, rank=acc.process_index, world=acc.num_processes)
     loader = torch.utils.data.DataLoader(dataset, batch_sampler=sampler, collate_fn=PickModality(key), num_workers=num_workers)
     wrapped, opt = acc.prepare(_LossWrapper(model), opt)
     batches = iter(loader)                             # (creating the iterator draws a seed from the torch RNG)
@@ -189,7 +154,7 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
     t0 = time.perf_counter()
     end = steps if stop_at is None else min(steps, stop_at)
     while step < end:
-        for g in opt.param_groups: g['lr'] = lr_at(step, steps, lr, warmup, min_lr)
+        for g in opt.param_groups: g['lr'] = lr_at(step, lr, warmup, steps, min_lr, warmup_offset=1)   # first step at lr / warmup
         acc_logs = {}
         for _ in range(grad_accum):
             x = next(batches).to(acc.device)
@@ -213,7 +178,7 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
         if step % log_every == 0 or step == end:
             rec = dict(step=step, lr=opt.param_groups[0]['lr'], seconds=time.perf_counter() - t0, **acc_logs)
             if callback is not None and acc.is_main_process: rec.update(callback(step, model, acc_logs) or {})
-            history.append(rec)
+            history.append(rec); log.append(rec)
         if sample_every and sample_batch is not None and step % sample_every == 0 and acc.is_main_process:
             model.eval()
             import matplotlib.pyplot as plt

@@ -24,12 +24,12 @@ from timm.models.vision_transformer import Block
 from torch import nn
 
 from ..core import (Config, ConfigError, CheckpointError, UserError, atomic_write, check_finite, get_modality,
-                           load_state_dict_strict, load_tensors, save_tensors, tensors_sha256)
+                           load_state_dict_strict, load_tensors, miou, save_tensors, tensors_sha256)
 from .quantizer import VectorQuantizer, codebook_usage, nearest_code, perplexity
 
 # %% auto #0
 __all__ = ['TOKENIZER_DEFAULTS', 'kind_defaults', 'TokenizerConfig', 'sincos_pos_embed', 'ViTEncoder', 'ViTDecoder',
-           'ConvEncoder', 'ConvDecoder', 'miou', 'VQVAE', 'tokenizer_class', 'build_tokenizer', 'load_tokenizer',
+           'ConvEncoder', 'ConvDecoder', 'VQVAE', 'tokenizer_class', 'build_tokenizer', 'load_tokenizer',
            'check_tokenizer_fits', 'reconstruction_metrics', 'plot_reconstructions', 'bench_tokenize']
 
 # %% ../../nbs/04b_vqvae_models.ipynb #97ce61ae
@@ -178,15 +178,6 @@ class ConvDecoder(nn.Sequential):
         n = int(math.log2(patch_size))
         super().__init__(nn.Conv2d(in_dim, dim, 1), *[_up(dim, dim) for _ in range(n)],
                          nn.GroupNorm(1, dim), nn.SiLU(), nn.Conv2d(dim, out_channels, 3, padding=1))
-
-# %% ../../nbs/04b_vqvae_models.ipynb #17656c1d
-def miou(pred: torch.Tensor, target: torch.Tensor, num_classes: int) -> float:
-    "Mean intersection-over-union over classes present in `pred` or `target` (both (b h w) class ids)."
-    idx = target.flatten().long() * num_classes + pred.flatten().long()
-    cm = torch.bincount(idx, minlength=num_classes ** 2).reshape(num_classes, num_classes).double()
-    tp = cm.diag(); union = cm.sum(0) + cm.sum(1) - tp
-    present = union > 0
-    return float((tp[present] / union[present]).mean()) if present.any() else 1.0
 
 # %% ../../nbs/04b_vqvae_models.ipynb #f687c0f8
 class VQVAE(nn.Module):
@@ -450,6 +441,7 @@ def plot_reconstructions(model: VQVAE, raw: torch.Tensor, path=None, n: int = 4,
     raw = raw[:n]
     rec = model.postprocess(model.decode_logits(model.tokenize(raw), **decode_kw))
     shown = raw if model.cfg.kind == 'labels' or model.cfg.norm != 'per_image' else model.preprocess(raw)
+    import matplotlib.pyplot as plt
     fig, axs = plt.subplots(2, len(raw), figsize=(1.6 * len(raw), 3.3), dpi=dpi, squeeze=False)
     for i in range(len(raw)): _show(axs[0, i], model.cfg, shown[i]); _show(axs[1, i], model.cfg, rec[i])
     axs[0, 0].set_title('input', fontsize=8, loc='left'); axs[1, 0].set_title('from tokens', fontsize=8, loc='left')
