@@ -131,8 +131,10 @@ class DPTForDenseRegression(DPTForDepthEstimation):
 
 # %% ../nbs/02_pseudo_labels.ipynb #db238cac
 class DepthLabeller(Labeller):
-    "Depth `1 h w` (>= 0) per image from a DPT checkpoint (resized back bilinearly, which keeps it non-negative)."
+    "What a DPT checkpoint predicts, `1 h w` (>= 0) per image, resized back bilinearly; MiDaS weights: inverse relative depth."
     modality = 'depth'
+    meaning = ('as predicted by the checkpoint; MiDaS/DPT weights (the default Intel/dpt-hybrid-midas) predict inverse '
+               'relative depth: larger = nearer, up to an unknown scale and shift; not metric depth')
     def predict(self, x, sizes):
         d = self.model(pixel_values=x).predicted_depth.float()              # b 1 h' w'
         return [F.interpolate(d[i:i + 1], size=s, mode='bilinear', align_corners=False)[0].clamp_min(0).cpu()
@@ -472,6 +474,7 @@ def pseudo_label_folder(images, out, labellers: dict[str, Labeller], batch_size:
         man['classes'] = cls
     man['modalities'] = [m for m in SUFFIX if m in {*man['modalities'], 'rgb', *labellers}]
     man['weights'].update({m: lab.source for m, lab in labellers.items()})
+    if 'depth' in labellers: man['depth_meaning'] = getattr(labellers['depth'], 'meaning', 'as predicted by the checkpoint')
     mods, ids = ['rgb', *labellers], man['sources']
     todo = [f for f in files if f.name not in ids or not all(label_path(out, m, ids[f.name]).is_file() for m in mods)]
     stats = dict(images=len(files), already_done=len(files) - len(todo), labelled=0, bad=0)

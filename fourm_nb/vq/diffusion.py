@@ -24,7 +24,7 @@ from .vqvae import VQVAE, TokenizerConfig, load_tokenizer, reconstruction_metric
 # %% auto #0
 __all__ = ['PIXEL_MODALITIES', 'space_to_depth', 'depth_to_space', 'check_steps', 'DiffusionConfig', 'build_unet', 'CondUNet',
            'train_scheduler', 'ddim_scheduler', 'ddim_sample', 'diffusion_loss', 'divae_config', 'DiVAE',
-           'render_modalities', 'show_pixels', 'plot_decodes', 'compare_decoders', 'compare_cli', 'bench_decode']
+           'render_modalities', 'show_pixels', 'plot_decodes', 'bench_decode']
 
 # %% ../../nbs/06_diffusion_decoder.ipynb #b5457223
 def space_to_depth(x: torch.Tensor,  # b c (h f) (w f)
@@ -268,74 +268,6 @@ def plot_decodes(models: dict,         # modality -> DiVAE tokenizer
     for r, label in enumerate(rows): axs[r, 0].set_ylabel(label, fontsize=8)
     fig.tight_layout(pad=0.2)
     return fig
-
-# %% ../../nbs/06_diffusion_decoder.ipynb #6af50a4e
-def compare_decoders(out_dir,                        # results: {modality}_{decoder}/ checkpoints, metrics.json, figures
-                     modalities=PIXEL_MODALITIES,
-                     size: int = 64, n_train: int = 800, n_test: int = 64,
-                     steps: int = 1000, batch_size: int = 16, lr: float = 2e-3,
-                     patch_size: int = 8, codebook_size: int = 256, latent_dim: int = 32,
-                     dim: int = 96, depth: int = 2,  # encoder (both) and plain ViT decoder width / depth
-                     diffusion: DiffusionConfig | None = None,
-                     sample_steps: int = 25, seed: int = 0, cpu: bool = True) -> dict:
-    "Train a DiVAE and a plain VQ-VAE per modality on the same scenes; PSNR/SSIM of held-out reconstructions."
-    from fourm_nb.vq.train import train_tokenizer
-    out_dir = Path(out_dir); out_dir.mkdir(parents=True, exist_ok=True)
-    diffusion = diffusion or DiffusionConfig()
-    train = render_modalities(range(n_train), size, modalities)
-    test = render_modalities(range(10_000, 10_000 + n_test), size, modalities)
-    results = {}
-    for m in modalities:
-        plain = TokenizerConfig(modality=f'{m}@{size}', patch_size=patch_size, codebook_size=codebook_size, latent_dim=latent_dim,
-                                dim=dim, encoder_depth=depth, decoder_depth=depth, decoder_type='vit')
-        cfgs = {'plain': plain, 'diffusion': plain.replace(decoder_type='diffusion', decoder_kwargs=diffusion.to_dict())}
-        trained = {}
-        for name, cfg in cfgs.items():
-            t0 = time.time()
-            res = train_tokenizer(cfg, train[m], out_dir / f'{m}_{name}', steps=steps, batch_size=batch_size, lr=lr,
-                                  seed=seed, progress=False, cpu=cpu, log_every=max(1, steps // 20))
-            model = trained[name] = res['model'].eval()
-            r = dict(train_seconds=time.time() - t0, params=sum(p.numel() for p in model.parameters()),
-                     final_train_loss=res['history'][-1]['loss'])
-            if name == 'plain': r.update(reconstruction_metrics(model, test[m]))
-            else:
-                for s in sorted({1, sample_steps}):
-                    r[f'steps_{s}'] = reconstruction_metrics(model, test[m], steps=s, generator=seed)
-            results[f'{m}/{name}'] = r
-        fig = plot_decodes({m: trained['diffusion']}, test, n=4, steps=(1, sample_steps), seed=seed, plain={m: trained['plain']})
-        with atomic_write(out_dir / f'{m}_decoders.png') as t: fig.savefig(t, format='png', bbox_inches='tight')
-        import matplotlib.pyplot as plt; plt.close(fig)
-        with atomic_write(out_dir / 'metrics.json') as t:
-            t.write_text(json.dumps(dict(config=dict(size=size, n_train=n_train, n_test=n_test, steps=steps, batch_size=batch_size,
-                                                     patch_size=patch_size, codebook_size=codebook_size, latent_dim=latent_dim,
-                                                     dim=dim, depth=depth, diffusion=diffusion.to_dict()),
-                                         results=results), indent=2))
-    return results
-
-def compare_cli(argv: list[str] | None = None) -> int:
-    "Command line for `compare_decoders`."
-    p = argparse.ArgumentParser(prog='divae-compare', description='Diffusion vs plain decoder on synthetic scenes (PSNR/SSIM).')
-    p.add_argument('--out', required=True)
-    p.add_argument('--modality', action='append', choices=PIXEL_MODALITIES, help='repeatable; default: all three')
-    p.add_argument('--size', type=int, default=64)
-    p.add_argument('--n-train', type=int, default=800)
-    p.add_argument('--n-test', type=int, default=64)
-    p.add_argument('--steps', type=int, default=1000)
-    p.add_argument('--batch-size', type=int, default=16)
-    p.add_argument('--lr', type=float, default=2e-3)
-    p.add_argument('--codebook-size', type=int, default=256)
-    p.add_argument('--unet-channels', type=int, nargs='+', default=[32, 64])
-    p.add_argument('--unet-layers', type=int, default=1)
-    p.add_argument('--sample-steps', type=int, default=25)
-    p.add_argument('--threads', type=int, default=0)
-    a = p.parse_args(argv)
-    if a.threads: torch.set_num_threads(a.threads)
-    d = DiffusionConfig(block_channels=tuple(a.unet_channels), layers_per_block=a.unet_layers)
-    res = compare_decoders(a.out, tuple(a.modality or PIXEL_MODALITIES), size=a.size, n_train=a.n_train, n_test=a.n_test,
-                           steps=a.steps, batch_size=a.batch_size, lr=a.lr, codebook_size=a.codebook_size, diffusion=d,
-                           sample_steps=a.sample_steps, cpu=not torch.cuda.is_available())
-    print(json.dumps(res, indent=1))
-    return 0
 
 # %% ../../nbs/06_diffusion_decoder.ipynb #50d405a7
 @torch.no_grad()

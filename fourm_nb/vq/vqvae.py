@@ -438,6 +438,7 @@ def _show(ax, cfg, x):
 @torch.no_grad()
 def plot_reconstructions(model: VQVAE, raw: torch.Tensor, path=None, n: int = 4, dpi: int = 60, **decode_kw):
     "Inputs (top row) and reconstructions from their tokens (bottom row); saved atomically to `path` if given."
+    import matplotlib.pyplot as plt
     raw = raw[:n]
     rec = model.postprocess(model.decode_logits(model.tokenize(raw), **decode_kw))
     shown = raw if model.cfg.kind == 'labels' or model.cfg.norm != 'per_image' else model.preprocess(raw)
