@@ -185,20 +185,20 @@ def bench_train_s(out_json=None, precision: str = 'fp32', device: str | None = N
 
 
 # %% ../nbs/16_bench.ipynb #94e3d9d2
-def _median_time(fn, repeats: int, sync) -> tuple[float, list[float], float]:
-    "Median wall seconds of `repeats` calls after a warm-up, all of them, and the median process CPU seconds."
-    fn(); sync()
+def _median_time(fn, repeats: int, sync, warmup: int = 1) -> tuple[float, list[float], float, object]:
+    "Median wall seconds of `repeats` calls after `warmup` calls, all of them, the median process CPU seconds, and the last result."
+    for _ in range(warmup): fn(); sync()
     ts, cs = [], []
     for _ in range(repeats):
-        t0, c0 = time.perf_counter(), time.process_time(); fn(); sync()
+        t0, c0 = time.perf_counter(), time.process_time(); out = fn(); sync()
         ts.append(time.perf_counter() - t0); cs.append(time.process_time() - c0)
-    return sorted(ts)[len(ts) // 2], [round(t, 4) for t in ts], sorted(cs)[len(cs) // 2]
+    return sorted(ts)[len(ts) // 2], [round(t, 4) for t in ts], sorted(cs)[len(cs) // 2], out
 
 def _sha(t: torch.Tensor) -> str:
     import hashlib
     return hashlib.sha256(t.cpu().long().numpy().tobytes()).hexdigest()[:16]
 
-def bench_generate_s(out_json=None, precision: str = 'fp32', device: str | None = None, repeats: int = 5,
+def bench_generate_s(out_json=None, precision: str = 'fp32', device: str | None = None, repeats: int = 5, warmup: int = 1,
                      attention: str = 'auto', bf16_matmul: str = 'auto', size: str = 'S', **model_overrides) -> dict:
     "Protocol S generation latency: rgb -> depth MaskGIT (8 cosine steps, batch 4) with/without guidance, 62-token captions with/without KV cache."
     from fourm_nb.model import FourM
@@ -218,14 +218,13 @@ def bench_generate_s(out_json=None, precision: str = 'fp32', device: str | None 
             'gen_ar_caption': caption(False), 'gen_ar_caption_kv': caption(True)}
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     res = dict(benchmark='generate', protocol='S', fourm_nb=str(Path(sys.modules['fourm_nb'].__file__).parents[1]), device=str(dev), precision=precision, torch_threads=torch.get_num_threads(),
-               attention=attn, size=size, batch_size=s['gen_batch_size'], repeats=repeats)
+               attention=attn, size=size, batch_size=s['gen_batch_size'], repeats=repeats, warmup=warmup)
     for name, sch in runs.items():
         smp = GenerationSampler(model)
         def run():
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == 'bf16'):
                 return smp.generate(rgb, sch, seed=0)
-        t, ts, c = _median_time(run, repeats, sync)
-        out = run()
+        t, ts, c, out = _median_time(run, repeats, sync, warmup)
         key = sch.targets[0].modality
         n = s['caption_tokens'] if key == 'caption' else 196
         if key == 'caption': n = smp.generated_sequences['caption'].shape[1] - 1
@@ -250,7 +249,7 @@ def bench_cli(argv: list[str] | None = None) -> int:
     p.add_argument('--device', default=None, help='protocol: cpu | cuda (default: cuda if available)')
     p.add_argument('--json', default=None, help='protocol: write the result here (default: OUT/<name>_<protocol>_<precision>.json)')
     p.add_argument('--steps', type=int, default=10, help='protocol train: timed steps (median reported)')
-    p.add_argument('--warmup', type=int, default=3, help='protocol train: untimed steps first')
+    p.add_argument('--warmup', type=int, default=None, help='protocol: untimed steps (train, default 3) or runs (generate, default 1) first')
     p.add_argument('--repeats', type=int, default=5, help='protocol generate: timed repeats (median reported)')
     p.add_argument('--optimizer', default='auto', choices=['auto', 'fused', 'foreach', 'loop'], help='protocol train: AdamW implementation')
     p.add_argument('--attention', default='auto', choices=['auto', 'sdpa', 'matmul'], help='protocol: attention path')
@@ -270,7 +269,8 @@ def bench_cli(argv: list[str] | None = None) -> int:
             if args.untied: kw['share_embedding'] = False
             res = {}
             for n in args.names:
-                extra = dict(steps=args.steps, warmup=args.warmup, optimizer=args.optimizer, compile=args.compile) if n == 'train' else dict(repeats=args.repeats)
+                if n == 'train': extra = dict(steps=args.steps, warmup=3 if args.warmup is None else args.warmup, optimizer=args.optimizer, compile=args.compile)
+                else: extra = dict(repeats=args.repeats, warmup=1 if args.warmup is None else args.warmup)
                 tag = '' if args.size == 'S' else f'_{args.size}'
                 path = args.json or Path(args.out) / f'{n}_{args.protocol}{tag}_{args.precision}.json'
                 res[n] = table[n](path, **kw, **extra)
