@@ -1,5 +1,5 @@
 """bf16 autocast against fp32 training over seeds: loss curves of protocol S-tiny (protocol S's modalities and token
-budgets, dim 96, 2+2 blocks, batch 8) on a learnable synthetic task, for the CPU bf16 default.
+budgets, dim 64, 2+2 blocks, batch 8) on a learnable synthetic task, for the CPU bf16 default.
 
 Data: rgb tokens are uniform; depth and semseg tokens are fixed permutations of the rgb token at the same cell (so they
 are predictable across modalities); captions are random words (only their frequencies can be learnt). Each seed fixes
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-TINY = dict(dim=96, encoder_depth=2, decoder_depth=2, num_heads=4)
+TINY = dict(dim=64, encoder_depth=2, decoder_depth=2, num_heads=4)
 
 def batches(cfg, seed: int, batch_size: int):
     "Endless masked batches of the synthetic task (protocol S budgets: Dirichlet(0.2), 128 input + 128 target tokens)."
