@@ -108,10 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     except CommandError as e:
         print(e, file=sys.stderr)
         return 2
-    setup_threads()
     old = os.environ.get('FOURM_NB_DEBUG')
     if debug: os.environ['FOURM_NB_DEBUG'] = '1'                 # stages that print their own errors re-raise them
-    try: return int(command(argv[1:]) or 0)
+    try:
+        setup_threads()                                          # a bad FOURM_NB_THREADS is a user error
+        return int(command(argv[1:]) or 0)
     except USER_ERRORS as e:
         if debug: raise
         msg = ' '.join(str(e).split()) or type(e).__name__
