@@ -98,6 +98,7 @@ USER_ERRORS = (UserError, FileNotFoundError, FileExistsError, PermissionError, N
 
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `fourm_nb` console script: a user error prints one line and exits 2 (`--debug`: the traceback)."
+    own_process = argv is None                                   # the console script, not a Python caller of main([...])
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = '--debug' in argv or os.environ.get('FOURM_NB_DEBUG') == '1'
     argv = [a for a in argv if a != '--debug']
@@ -111,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
     old = os.environ.get('FOURM_NB_DEBUG')
     if debug: os.environ['FOURM_NB_DEBUG'] = '1'                 # stages that print their own errors re-raise them
     try:
-        setup_threads()                                          # a bad FOURM_NB_THREADS is a user error
+        if own_process: setup_threads()                          # a bad FOURM_NB_THREADS is a user error
         return int(command(argv[1:]) or 0)
     except USER_ERRORS as e:
         if debug: raise
