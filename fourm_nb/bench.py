@@ -19,9 +19,9 @@ import torch
 from .core import atomic_write
 
 # %% auto #0
-__all__ = ['BENCHMARKS', 'S_MODALITIES', 'PROTOCOL_S', 'DEVICE_PEAK_FLOPS', 'PROTOCOLS', 'machine_info', 'run_benchmarks',
-           'protocol_s_config', 'protocol_s_batches', 'device_peak_flops', 'bench_train_s', 'bench_generate_s',
-           'bench_cli']
+__all__ = ['BENCHMARKS', 'S_MODALITIES', 'PROTOCOL_S', 'S_SIZES', 'DEVICE_PEAK_FLOPS', 'PROTOCOLS', 'machine_info',
+           'run_benchmarks', 'protocol_s_config', 'protocol_s_batches', 'device_peak_flops', 'bench_train_s',
+           'bench_generate_s', 'bench_cli']
 
 # %% ../nbs/16_bench.ipynb #cd9d1f6d
 BENCHMARKS: dict[str, tuple[str, dict]] = {
@@ -63,21 +63,28 @@ S_MODALITIES = ['tok_rgb@224', 'tok_depth@224', 'tok_semseg@224', 'caption']
 PROTOCOL_S = dict(dim=256, encoder_depth=4, decoder_depth=4, num_heads=4, vocab_size=1024, caption_length=64,
                   batch_size=32, num_input_tokens=128, num_target_tokens=128, alpha=0.2, lr=1e-4,
                   gen_batch_size=4, maskgit_steps=8, guidance_scale=3.0, caption_tokens=62)
+# model sizes of the protocol: S (the default) and B, 4M-B's trunk (dim 768, 12+12 blocks, 12 heads) at batch 8
+S_SIZES = {'S': dict(dim=256, encoder_depth=4, decoder_depth=4, num_heads=4, batch_size=32),
+           'B': dict(dim=768, encoder_depth=12, decoder_depth=12, num_heads=12, batch_size=8)}
 
-def protocol_s_config(**overrides):
-    "FourM of protocol S: dim 256, 4+4 blocks, 4 heads, SwiGLU, no biases; 3 token maps (14x14, vocab 1024) + caption."
+def _size(size: str) -> dict:
+    if size not in S_SIZES: raise ValueError(f'protocol size must be one of {list(S_SIZES)}, got {size!r}')
+    return {**PROTOCOL_S, **S_SIZES[size]}
+
+def protocol_s_config(size: str = 'S', **overrides):
+    "FourM of protocol S: dim 256, 4+4 blocks, 4 heads (size 'B': 768, 12+12, 12), SwiGLU, no biases; 3 token maps (14x14, vocab 1024) + caption."
     from fourm_nb.model import fourm_config
-    s = PROTOCOL_S
+    s = _size(size)
     over = {k: {'vocab_size': s['vocab_size']} for k in S_MODALITIES[:3]} | {'caption': {'max_length': s['caption_length']}}
-    return fourm_config('micro', dim=s['dim'], encoder_depth=s['encoder_depth'], decoder_depth=s['decoder_depth'],
-                        num_heads=s['num_heads'], encoder_modalities=list(S_MODALITIES), decoder_modalities=list(S_MODALITIES),
-                        modality_overrides=over, **overrides)
+    kw = dict(dim=s['dim'], encoder_depth=s['encoder_depth'], decoder_depth=s['decoder_depth'], num_heads=s['num_heads'],
+              encoder_modalities=list(S_MODALITIES), decoder_modalities=list(S_MODALITIES), modality_overrides=over)
+    return fourm_config('micro', **{**kw, **overrides})
 
-def protocol_s_batches(cfg, num_batches: int = 2, seed: int = 0, device='cpu') -> list[dict]:
-    "Masked batches of protocol S: random token maps and captions (16-62 words + [EOS]), Dirichlet(0.2) budgets 128 + 128."
+def protocol_s_batches(cfg, num_batches: int = 2, seed: int = 0, device='cpu', batch_size: int | None = None) -> list[dict]:
+    "Masked batches of protocol S (`batch_size`, default 32): random token maps and captions (16-62 words + [EOS]), Dirichlet(0.2) budgets 128 + 128."
     import numpy as np
     from fourm_nb.masking import MaskingConfig, UnifiedMasking, collate
-    s, rng = PROTOCOL_S, np.random.default_rng(seed)
+    s, rng = {**PROTOCOL_S, **({} if batch_size is None else {'batch_size': batch_size})}, np.random.default_rng(seed)
     masking = UnifiedMasking(MaskingConfig.for_model(cfg, input_budget=s['num_input_tokens'], target_budget=s['num_target_tokens'],
                                                      input_alpha=s['alpha'], target_alpha=s['alpha']))
     def sample():
@@ -131,27 +138,30 @@ def _s_optimizer(model, dev, kind: str = 'auto'):
     return torch.optim.AdamW(param_groups(model, 0.05), lr=PROTOCOL_S['lr'], betas=(0.9, 0.95), **opts)
 
 def bench_train_s(out_json=None, precision: str = 'fp32', device: str | None = None, steps: int = 10, warmup: int = 3,
-                  optimizer: str = 'auto', attention: str = 'auto', bf16_matmul: str = 'auto', **model_overrides) -> dict:
-    "Protocol S training steps (forward, backward, AdamW) on Dirichlet-masked batches: tokens/s, step time, FLOP/s, peak memory."
+                  optimizer: str = 'auto', attention: str = 'auto', bf16_matmul: str = 'auto', size: str = 'S', compile: bool = False,
+                  **model_overrides) -> dict:
+    "Protocol S training steps (forward, backward, AdamW) on Dirichlet-masked batches: tokens/s, step time, FLOP/s, peak memory; `compile`: `torch.compile` the model."
     from fourm_nb.model import FourM, count_params
     from fourm_nb.train import fourm_flops_per_sample
     dev, model_overrides, attn = _s_setup(device, precision, attention, model_overrides, bf16_matmul)
-    s, cfg = PROTOCOL_S, protocol_s_config(**model_overrides)
+    s, cfg = _size(size), protocol_s_config(size, **model_overrides)
     torch.manual_seed(0)
     model = FourM(cfg).to(dev).train()
     opt = _s_optimizer(model, dev, optimizer)
-    batches = protocol_s_batches(cfg, 2, device=dev)
+    fwd = torch.compile(model, dynamic=False) if compile else model
+    batches = protocol_s_batches(cfg, 2, device=dev, batch_size=s['batch_size'])
     n_in, n_out, bs = s['num_input_tokens'], s['num_target_tokens'], s['batch_size']
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     losses, times, cpu = [], [], []
     def step(i):
         with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == 'bf16'):
-            loss, _ = model(batches[i % 2], n_in, n_out)
+            loss, _ = fwd(batches[i % 2], n_in, n_out)
         loss.backward()
         opt.step(); opt.zero_grad(set_to_none=True)
         return loss.detach()
+    t_first = time.perf_counter()
     for i in range(warmup): losses.append(step(i))
-    sync()
+    sync(); warmup_s = time.perf_counter() - t_first
     if dev.type == 'cuda': torch.cuda.reset_peak_memory_stats()
     for i in range(steps):
         t0, c0 = time.perf_counter(), time.process_time()
@@ -162,7 +172,7 @@ def bench_train_s(out_json=None, precision: str = 'fp32', device: str | None = N
     name = torch.cuda.get_device_name() if dev.type == 'cuda' else platform.processor() or platform.machine()
     peak = device_peak_flops(name, precision) if dev.type == 'cuda' else None
     res = dict(benchmark='train', protocol='S', fourm_nb=str(Path(sys.modules['fourm_nb'].__file__).parents[1]), device=str(dev), device_name=name, precision=precision, torch_threads=torch.get_num_threads(),
-               optimizer=optimizer, attention=attn,
+               optimizer=optimizer, attention=attn, size=size, compile=compile, warmup_s=warmup_s,
                params=count_params(model, embeddings=True), batch_size=bs, num_input_tokens=n_in, num_target_tokens=n_out,
                steps=steps, warmup=warmup, step_s=dt, step_s_all=[round(t, 4) for t in times],
                step_cpu_s=sorted(cpu)[len(cpu) // 2],   # process CPU time: less sensitive than wall time to a shared machine
@@ -175,26 +185,26 @@ def bench_train_s(out_json=None, precision: str = 'fp32', device: str | None = N
 
 
 # %% ../nbs/16_bench.ipynb #94e3d9d2
-def _median_time(fn, repeats: int, sync) -> tuple[float, list[float], float]:
-    "Median wall seconds of `repeats` calls after a warm-up, all of them, and the median process CPU seconds."
-    fn(); sync()
+def _median_time(fn, repeats: int, sync, warmup: int = 1) -> tuple[float, list[float], float, object]:
+    "Median wall seconds of `repeats` calls after `warmup` calls, all of them, the median process CPU seconds, and the last result."
+    for _ in range(warmup): fn(); sync()
     ts, cs = [], []
     for _ in range(repeats):
-        t0, c0 = time.perf_counter(), time.process_time(); fn(); sync()
+        t0, c0 = time.perf_counter(), time.process_time(); out = fn(); sync()
         ts.append(time.perf_counter() - t0); cs.append(time.process_time() - c0)
-    return sorted(ts)[len(ts) // 2], [round(t, 4) for t in ts], sorted(cs)[len(cs) // 2]
+    return sorted(ts)[len(ts) // 2], [round(t, 4) for t in ts], sorted(cs)[len(cs) // 2], out
 
 def _sha(t: torch.Tensor) -> str:
     import hashlib
     return hashlib.sha256(t.cpu().long().numpy().tobytes()).hexdigest()[:16]
 
-def bench_generate_s(out_json=None, precision: str = 'fp32', device: str | None = None, repeats: int = 5,
-                     attention: str = 'auto', bf16_matmul: str = 'auto', **model_overrides) -> dict:
+def bench_generate_s(out_json=None, precision: str = 'fp32', device: str | None = None, repeats: int = 5, warmup: int = 1,
+                     attention: str = 'auto', bf16_matmul: str = 'auto', size: str = 'S', **model_overrides) -> dict:
     "Protocol S generation latency: rgb -> depth MaskGIT (8 cosine steps, batch 4) with/without guidance, 62-token captions with/without KV cache."
     from fourm_nb.model import FourM
     from fourm_nb.generate import GenerationSampler, GenerationSchedule, GuidanceTerm, TargetSchedule, full_input
     dev, model_overrides, attn = _s_setup(device, precision, attention, model_overrides, bf16_matmul)
-    s, cfg = PROTOCOL_S, protocol_s_config(**model_overrides)
+    s, cfg = _size(size), protocol_s_config(size, **model_overrides)
     torch.manual_seed(0)
     model = FourM(cfg).to(dev).eval()
     g = torch.Generator().manual_seed(0)
@@ -208,14 +218,13 @@ def bench_generate_s(out_json=None, precision: str = 'fp32', device: str | None 
             'gen_ar_caption': caption(False), 'gen_ar_caption_kv': caption(True)}
     sync = torch.cuda.synchronize if dev.type == 'cuda' else (lambda: None)
     res = dict(benchmark='generate', protocol='S', fourm_nb=str(Path(sys.modules['fourm_nb'].__file__).parents[1]), device=str(dev), precision=precision, torch_threads=torch.get_num_threads(),
-               attention=attn, batch_size=s['gen_batch_size'], repeats=repeats)
+               attention=attn, size=size, batch_size=s['gen_batch_size'], repeats=repeats, warmup=warmup)
     for name, sch in runs.items():
         smp = GenerationSampler(model)
         def run():
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == 'bf16'):
                 return smp.generate(rgb, sch, seed=0)
-        t, ts, c = _median_time(run, repeats, sync)
-        out = run()
+        t, ts, c, out = _median_time(run, repeats, sync, warmup)
         key = sch.targets[0].modality
         n = s['caption_tokens'] if key == 'caption' else 196
         if key == 'caption': n = smp.generated_sequences['caption'].shape[1] - 1
@@ -240,12 +249,14 @@ def bench_cli(argv: list[str] | None = None) -> int:
     p.add_argument('--device', default=None, help='protocol: cpu | cuda (default: cuda if available)')
     p.add_argument('--json', default=None, help='protocol: write the result here (default: OUT/<name>_<protocol>_<precision>.json)')
     p.add_argument('--steps', type=int, default=10, help='protocol train: timed steps (median reported)')
-    p.add_argument('--warmup', type=int, default=3, help='protocol train: untimed steps first')
+    p.add_argument('--warmup', type=int, default=None, help='protocol: untimed steps (train, default 3) or runs (generate, default 1) first')
     p.add_argument('--repeats', type=int, default=5, help='protocol generate: timed repeats (median reported)')
     p.add_argument('--optimizer', default='auto', choices=['auto', 'fused', 'foreach', 'loop'], help='protocol train: AdamW implementation')
     p.add_argument('--attention', default='auto', choices=['auto', 'sdpa', 'matmul'], help='protocol: attention path')
     p.add_argument('--bf16-matmul', default='auto', choices=['auto', 'native', 'fp32'], help='protocol: CPU bf16 products by bf16 kernels or fp32 GEMMs')
     p.add_argument('--untied', action='store_true', help='protocol: separate output heads (share_embedding=False)')
+    p.add_argument('--size', default='S', choices=sorted(S_SIZES), help="protocol: model size, 'S' (dim 256, 4+4 blocks, batch 32) or 'B' (768, 12+12, batch 8)")
+    p.add_argument('--compile', action='store_true', help='protocol train: torch.compile the model (static shapes)')
     args = p.parse_args(argv)
     try:
         if args.protocol is None: res = run_benchmarks(args.names or list(BENCHMARKS), args.out)
@@ -254,12 +265,14 @@ def bench_cli(argv: list[str] | None = None) -> int:
             bad = [n for n in args.names if n not in table]
             if bad or not args.names: raise ValueError(f'protocol {args.protocol}: name one or more of {list(table)}, got {args.names}')
             if args.json and len(args.names) > 1: raise ValueError('--json takes one benchmark name')
-            kw = dict(precision=args.precision, device=args.device, attention=args.attention, bf16_matmul=args.bf16_matmul)
+            kw = dict(precision=args.precision, device=args.device, attention=args.attention, bf16_matmul=args.bf16_matmul, size=args.size)
             if args.untied: kw['share_embedding'] = False
             res = {}
             for n in args.names:
-                extra = dict(steps=args.steps, warmup=args.warmup, optimizer=args.optimizer) if n == 'train' else dict(repeats=args.repeats)
-                path = args.json or Path(args.out) / f'{n}_{args.protocol}_{args.precision}.json'
+                if n == 'train': extra = dict(steps=args.steps, warmup=3 if args.warmup is None else args.warmup, optimizer=args.optimizer, compile=args.compile)
+                else: extra = dict(repeats=args.repeats, warmup=1 if args.warmup is None else args.warmup)
+                tag = '' if args.size == 'S' else f'_{args.size}'
+                path = args.json or Path(args.out) / f'{n}_{args.protocol}{tag}_{args.precision}.json'
                 res[n] = table[n](path, **kw, **extra)
     except ValueError as e:
         print(f'fourm_nb bench: {e}', file=sys.stderr); return 2

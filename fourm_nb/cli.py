@@ -9,11 +9,52 @@ import argparse
 import importlib
 import os
 import sys
-
-from .core import UserError, verify_path
+import time
 
 # %% auto #0
-__all__ = ['COMMANDS', 'USER_ERRORS', 'CommandError', 'resolve_command', 'main', 'verify_cli']
+__all__ = ['COMMANDS', 'USER_ERRORS', 'idle_cpus', 'default_threads', 'setup_threads', 'CommandError', 'resolve_command', 'main',
+           'verify_cli']
+
+# %% ../nbs/90_cli.ipynb #thr0code
+def idle_cpus(interval: float = 0.1) -> float | None:
+    "How many CPUs of the machine were idle over the next `interval` seconds (aggregate line of /proc/stat); None without it."
+    def snap():
+        with open('/proc/stat') as f: v = [int(x) for x in f.readline().split()[1:9]]
+        return v[3] + v[4], sum(v)                       # idle + iowait, all (user nice system idle iowait irq softirq steal)
+    try:
+        i0, t0 = snap(); time.sleep(interval); i1, t1 = snap()
+    except (OSError, ValueError, IndexError): return None
+    return (os.cpu_count() or 1) * (i1 - i0) / max(t1 - t0, 1)
+
+def default_threads(idle: float | None = None) -> int:
+    "`FOURM_NB_THREADS` if set, else the CPUs this process may use (`sched_getaffinity`) that are `idle` (measured if None), at least 1."
+    env = os.environ.get('FOURM_NB_THREADS')
+    if env is not None:
+        if not env.strip().isdigit() or int(env) < 1:
+            from fourm_nb.core import ConfigError
+            raise ConfigError(f'FOURM_NB_THREADS must be a positive whole number of threads, got {env!r}')
+        return int(env)
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    idle = idle_cpus() if idle is None else idle
+    return usable if idle is None else max(1, min(usable, int(idle + 0.5)))
+
+def _passive_openmp():
+    "Sleeping, not spinning, OpenMP waits — only effective before torch (and its OpenMP runtime) is loaded."
+    if 'torch' not in sys.modules: os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+
+_passive_openmp()
+
+def setup_threads() -> int | None:
+    "Thread policy of the `fourm_nb` command: `default_threads()` intra-op threads; None (nothing set) when OMP_NUM_THREADS is set and FOURM_NB_THREADS is not."
+    if 'FOURM_NB_THREADS' not in os.environ and os.environ.get('OMP_NUM_THREADS'): return None
+    _passive_openmp()
+    import torch
+    n = default_threads()
+    torch.set_num_threads(n)
+    return n
+
+# %% ../nbs/90_cli.ipynb #thr0imp1
+from .core import UserError, verify_path
 
 # %% ../nbs/90_cli.ipynb #e20cf058
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -57,6 +98,7 @@ USER_ERRORS = (UserError, FileNotFoundError, FileExistsError, PermissionError, N
 
 def main(argv: list[str] | None = None) -> int:
     "Entry point of the `fourm_nb` console script: a user error prints one line and exits 2 (`--debug`: the traceback)."
+    own_process = argv is None                                   # the console script, not a Python caller of main([...])
     argv = list(sys.argv[1:] if argv is None else argv)
     debug = '--debug' in argv or os.environ.get('FOURM_NB_DEBUG') == '1'
     argv = [a for a in argv if a != '--debug']
@@ -69,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     old = os.environ.get('FOURM_NB_DEBUG')
     if debug: os.environ['FOURM_NB_DEBUG'] = '1'                 # stages that print their own errors re-raise them
-    try: return int(command(argv[1:]) or 0)
+    try:
+        if own_process: setup_threads()                          # a bad FOURM_NB_THREADS is a user error
+        return int(command(argv[1:]) or 0)
     except USER_ERRORS as e:
         if debug: raise
         msg = ' '.join(str(e).split()) or type(e).__name__
