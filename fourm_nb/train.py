@@ -29,7 +29,7 @@ from .loop import (JsonlLog, SampleStream, StreamBatchSampler, checkpoint_dir, l
 
 # %% auto #0
 __all__ = ['RESUMABLE_CHANGES', 'H100_BF16_PEAK_FLOPS', 'TrainConfig', 'tokens_per_step', 'run_schedule', 'param_groups',
-           'adamw_options', 'MaskedSamples', 'make_loader', 'check_resume_config', 'evaluate',
+           'adamw_options', 'MaskedSamples', 'make_loader', 'check_resume_config', 'evaluate', 'auto_precision',
            'apply_activation_checkpointing', 'fit', 'fourm_model_config', 'data_provenance', 'check_vocabularies',
            'fourm_saver', 'masking_config', 'build_data', 'train_fourm', 'load_train_config', 'train_cli',
            'fourm_flops_per_sample', 'random_masked_batch', 'bench_train']
@@ -193,12 +193,17 @@ def evaluate(model, loader, accelerator, num_encoder_tokens: int, num_decoder_to
     return _reduce_logs(accelerator, _mean_logs(logs)) if logs else {}
 
 # %% ../nbs/10_training.ipynb #337f8638
+def auto_precision(on_cpu: bool) -> str:
+    "accelerate's `mixed_precision` for `precision='auto'`: 'bf16' where the device has bf16 arithmetic (a CUDA GPU that supports it, or a CPU with AVX512-BF16/AMX), else 'no'."
+    if not on_cpu and torch.cuda.is_available(): return 'bf16' if torch.cuda.is_bf16_supported() else 'no'
+    from fourm_nb.model import cpu_has_bf16
+    return 'bf16' if cpu_has_bf16() else 'no'
+
 def _accelerator(cfg: TrainConfig):
     from accelerate import Accelerator
     from accelerate.utils import DistributedDataParallelKwargs
     precision = cfg.precision
-    if precision == 'auto':
-        precision = 'bf16' if (not cfg.cpu and torch.cuda.is_available() and torch.cuda.is_bf16_supported()) else 'no'
+    if precision == 'auto': precision = auto_precision(cfg.cpu or not torch.cuda.is_available())
     return Accelerator(mixed_precision=precision, gradient_accumulation_steps=cfg.grad_accum, cpu=cfg.cpu,
                        step_scheduler_with_optimizer=False,
                        kwargs_handlers=[DistributedDataParallelKwargs(find_unused_parameters=cfg.find_unused_parameters)])
