@@ -103,6 +103,7 @@ import re
 from peft import LoraConfig, PeftModel, get_peft_model
 from torch import nn
 
+from .core import ConfigError
 from .transfer import FourMBackbone
 
 # %% ../nbs/14e_retrieval_lora.ipynb #5b050c77
@@ -111,6 +112,8 @@ ENCODER_LINEARS = r'encoder\.\d+\.(attn\.qkv|attn\.proj|mlp\.fc1|mlp\.fc2|mlp\.f
 def lora_fourm(model: FourM, r: int = 8, alpha: float = 16, dropout: float = 0.0, target: str = ENCODER_LINEARS) -> PeftModel:
     """`model` with LoRA adapters `W x + (alpha / r) B A x` on the linear layers whose names match `target`; every other
     weight frozen. The FourM's own layers are wrapped in place; `B = 0` at the start, so the outputs start unchanged."""
+    if not lora_param_count(model, r, target):
+        raise ConfigError(f'LoRA target {target!r} matches no linear layer of the model')
     return get_peft_model(model, LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=target, bias='none'))
 
 class LoraBackbone(FourMBackbone):
