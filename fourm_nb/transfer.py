@@ -5,14 +5,7 @@
 # %% ../nbs/13_transfer.ipynb #47e51c66
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import shutil
-import tempfile
-import time
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -20,13 +13,12 @@ import torch.nn.functional as F
 from einops import rearrange
 from torch import nn
 
-from .core import Config, ConfigError, atomic_write, get_device, set_seed
-from .model import FourM, FourMConfig, sincos_2d
+from .core import get_device
+from .model import FourM, sincos_2d
 
 # %% auto #0
 __all__ = ['TASKS', 'TransferError', 'FourMBackbone', 'DenseHead', 'LinearHead', 'depth_delta1', 'TransferModel', 'scene_tensors',
-           'evaluate_task', 'finetune', 'TransferExperimentConfig', 'pretrain_config', 'transfer_experiment',
-           'compare_inits', 'transfer_from_pretrained', 'plot_curves']
+           'evaluate_task', 'finetune']
 
 # %% ../nbs/13_transfer.ipynb #af6c7820
 class TransferError(ValueError):
@@ -164,159 +156,3 @@ def finetune(model: TransferModel, train: dict, val: dict, steps: int, batch_siz
             curve.append(dict(step=step, train_loss=float(np.mean(run)), **evaluate_task(model, val)))
             run = []
     return curve
-
-# %% ../nbs/13_transfer.ipynb #0379453c
-@dataclass
-class TransferExperimentConfig(Config):
-    "Sizes of the pretrained-vs-scratch experiment."
-    image_size: int = 64
-    patch_size: int = 8
-    n_pretrain: int = 1024
-    n_finetune: int = 256          # labelled downstream scenes
-    n_val: int = 64
-    codebook_size: int = 64        # semseg tokenizer
-    tok_dim: int = 48
-    tok_steps: int = 300
-    tok_batch: int = 32
-    tok_lr: float = 2e-3
-    dim: int = 64
-    depth: int = 2                 # encoder depth (the decoder has 1 block)
-    heads: int = 4
-    pretrain_steps: int = 400
-    pretrain_batch: int = 32
-    pretrain_lr: float = 2e-3
-    input_budget: int = 48         # of the 64 RGB patches
-    target_budget: int = 48        # of the 64 semseg tokens
-    tasks: list[str] = field(default_factory=lambda: ['semseg', 'depth', 'count'])
-    finetune_steps: int = 150
-    finetune_batch: int = 32
-    finetune_lr: float = 3e-3       # best of 3e-4, 1e-3, 3e-3 for both inits (demo FourM, 150 steps)
-    eval_every: int = 25
-    freeze_encoder: bool = False   # True: train only the head (a probe of the features)
-    seed: int = 0
-
-def pretrain_config(cfg: TransferExperimentConfig) -> FourMConfig:
-    "The FourM pretrained in the experiment: `rgb@S` patches in, `tok_semseg@S` out."
-    s, p = cfg.image_size, cfg.patch_size
-    return FourMConfig(encoder_modalities=[f'rgb@{s}'], decoder_modalities=[f'tok_semseg@{s}'],
-                       modality_overrides={f'rgb@{s}': dict(patch_size=p), f'tok_semseg@{s}': dict(patch_size=p, vocab_size=cfg.codebook_size)},
-                       dim=cfg.dim, encoder_depth=cfg.depth, decoder_depth=1, num_heads=cfg.heads)
-
-# %% ../nbs/13_transfer.ipynb #025a4d29
-_FINETUNE_FIELDS = ('tasks', 'n_finetune', 'finetune_steps', 'finetune_batch', 'finetune_lr', 'eval_every', 'freeze_encoder')  # no re-pretraining
-
-def _num_outputs(task: str) -> int | None:
-    from fourm_nb.scenes import SCENE_CLASSES
-    return {'semseg': len(SCENE_CLASSES), 'count': 9, 'depth': None}[task]   # scenes hold at most 8 objects
-
-def transfer_experiment(cfg: TransferExperimentConfig, out_dir, device: str | None = None, log=print) -> dict:
-    "Pretrain a tiny FourM (or reuse it), fine-tune it and a random copy per task; returns `dict(curves, final, pretrain, seconds)`."
-    from fourm_nb.masking import MaskingConfig
-    from fourm_nb.scenes import SCENE_CLASSES
-    from fourm_nb.sr import code_version, train_fourm_on
-    from fourm_nb.vq.train import train_tokenizer
-    from fourm_nb.vq.vqvae import TokenizerConfig, reconstruction_metrics
-    for t in cfg.tasks:
-        if t not in TASKS: raise TransferError(f'unknown task {t!r} in TransferExperimentConfig.tasks; known tasks: {", ".join(TASKS)}')
-    out = Path(out_dir)
-    res_file = out / f'results_{hashlib.sha1(json.dumps(cfg.to_dict(), sort_keys=True).encode()).hexdigest()[:12]}.json'
-    if res_file.is_file():
-        res = json.loads(res_file.read_text())
-        if res.get('config') == cfg.to_dict() and res.get('code') == code_version():
-            log(f'reusing {res_file}')
-            return res
-    t0 = time.time()
-    set_seed(cfg.seed)
-    s = cfg.image_size
-    ft = scene_tensors(cfg.n_finetune, s, cfg.seed + 1)
-    val = scene_tensors(cfg.n_val, s, cfg.seed + 2)
-    fcfg = pretrain_config(cfg)
-    saved = out / 'pretrained'
-    key = {k: v for k, v in cfg.to_dict().items() if k not in _FINETUNE_FIELDS} | {'code': code_version()}
-    if (saved / 'pretrain_config.json').is_file() and json.loads((saved / 'pretrain_config.json').read_text()) == key:
-        log(f'reusing the pretrained FourM in {saved}')                   # only fine-tuning settings changed
-        model = FourM.from_pretrained(saved)
-        prev = json.loads((saved / 'pretrain_log.json').read_text())
-        hist, tok_metrics = prev['loss'], prev['tokenizer']
-    else:
-        pre = scene_tensors(cfg.n_pretrain, s, cfg.seed)
-        log(f'rendered scenes ({time.time() - t0:.0f}s)')
-        work = out / 'work'
-        tcfg = TokenizerConfig(modality=f'semseg@{s}', patch_size=cfg.patch_size, codebook_size=cfg.codebook_size, dim=cfg.tok_dim,
-                               num_classes=len(SCENE_CLASSES))
-        cpu = get_device(device).type == 'cpu'
-        tok = train_tokenizer(tcfg, [{'semseg': y} for y in pre['semseg']], work / 'tok', steps=cfg.tok_steps, batch_size=cfg.tok_batch,
-                              lr=cfg.tok_lr, warmup=max(1, cfg.tok_steps // 10), seed=cfg.seed, cpu=cpu, progress=False,
-                              log_every=max(1, cfg.tok_steps // 4))['model'].eval().cpu()
-        tok_metrics = reconstruction_metrics(tok, val['semseg'])
-        log(f'semseg tokenizer ({time.time() - t0:.0f}s): {tok_metrics}')
-        ids = torch.cat([tok.tokenize(pre['semseg'][i:i + 128]).flatten(1) for i in range(0, cfg.n_pretrain, 128)])
-        info = fcfg.modality(f'rgb@{s}')
-        norm = lambda x: (x - torch.tensor(info.mean).view(3, 1, 1)) / torch.tensor(info.std).view(3, 1, 1)
-        samples = [{f'rgb@{s}': norm(x), f'tok_semseg@{s}': y} for x, y in zip(pre['rgb'], ids)]
-        masking = MaskingConfig.for_model(fcfg, input_budget=cfg.input_budget, target_budget=cfg.target_budget, input_alpha=1.0, target_alpha=1.0)
-        model, hist = train_fourm_on(fcfg, masking, samples, work / 'fourm', cfg.pretrain_steps, cfg.pretrain_batch, cfg.pretrain_lr, cfg.seed, device)
-        model, hist = model.cpu(), [h['loss'] for h in hist]
-        log(f'pretrained FourM ({time.time() - t0:.0f}s): loss {hist[0]:.3f} -> {hist[-1]:.3f}')
-        model.save_pretrained(saved)
-        with atomic_write(saved / 'pretrain_log.json') as tmp: tmp.write_text(json.dumps(dict(loss=hist, tokenizer=tok_metrics)))
-        with atomic_write(saved / 'pretrain_config.json') as tmp: tmp.write_text(json.dumps(key))
-        shutil.rmtree(work, ignore_errors=True)
-    curves, final = compare_inits(model, cfg, ft, val, device, log)
-    res = dict(config=cfg.to_dict(), code=code_version(), curves=curves, final=final, metrics={t: TASKS[t]['metric'] for t in cfg.tasks},
-               pretrain=dict(loss=hist, tokenizer=tok_metrics), seconds=time.time() - t0)
-    with atomic_write(res_file) as tmp: tmp.write_text(json.dumps(res, indent=1))
-    return res
-
-def compare_inits(model: FourM, cfg: TransferExperimentConfig, ft: dict, val: dict, device: str | None = None,
-                  log=print) -> tuple[dict, dict]:
-    """Fine-tune `model`'s encoder and a randomly initialised one of the same config on each of `cfg.tasks`, with the
-    same head initialisation, data order, steps and learning rate. Returns `(curves, final)`: per task and init."""
-    curves, final, t0 = {}, {}, time.time()
-    for task in cfg.tasks:
-        curves[task] = {}
-        for init in ('pretrained', 'scratch'):
-            set_seed(cfg.seed + 1)
-            encoder = _copy(model) if init == 'pretrained' else FourM(model.cfg)   # scratch: FourM's own initialisation
-            set_seed(cfg.seed + 2)                                   # identical head initialisation for both
-            tm = TransferModel(FourMBackbone(encoder), task, _num_outputs(task))
-            curves[task][init] = finetune(tm, ft, val, cfg.finetune_steps, cfg.finetune_batch, cfg.finetune_lr,
-                                          eval_every=cfg.eval_every, seed=cfg.seed, device=device, freeze_backbone=cfg.freeze_encoder)
-            final.setdefault(task, {})[init] = curves[task][init][-1]['metric']
-        log(f'{task} ({TASKS[task]["metric"]}) ({time.time() - t0:.0f}s): ' + ', '.join(f'{k} {v:.3f}' for k, v in final[task].items()))
-    return curves, final
-
-def transfer_from_pretrained(model_dir, cfg: TransferExperimentConfig, layout: str = 'default', device: str | None = None,
-                             log=print) -> dict:
-    """Fine-tune the encoder of a saved FourM (e.g. the demo's, `demo_out/train/model`) against a random copy on scenes of
-    `layout` at `cfg.image_size`; only `cfg`'s sizes and fine-tuning fields are used. Returns `dict(curves, final, ...)`."""
-    for t in cfg.tasks:
-        if t not in TASKS: raise TransferError(f'unknown task {t!r} in TransferExperimentConfig.tasks; known tasks: {", ".join(TASKS)}')
-    model = FourM.from_pretrained(model_dir)
-    s, t0 = cfg.image_size, time.time()
-    if f'rgb@{s}' not in model.cfg.encoder_modalities:
-        raise TransferError(f'{model_dir}: the FourM has no rgb@{s} input (its inputs: {model.cfg.encoder_modalities}); '
-                            f'set TransferExperimentConfig.image_size to its RGB size')
-    ft, val = scene_tensors(cfg.n_finetune, s, cfg.seed + 1, layout), scene_tensors(cfg.n_val, s, cfg.seed + 2, layout)
-    curves, final = compare_inits(model, cfg, ft, val, device, log)
-    return dict(config=cfg.to_dict(), source=str(model_dir), layout=layout, curves=curves, final=final,
-                metrics={t: TASKS[t]['metric'] for t in cfg.tasks}, seconds=time.time() - t0)
-
-def _copy(model: FourM) -> FourM:
-    "An independent copy of a FourM (fine-tuning must not change the pretrained weights of the next task)."
-    m = FourM(model.cfg)
-    m.load_state_dict(model.state_dict())
-    return m
-
-def plot_curves(res: dict, dpi: int = 70):
-    "Validation metric vs fine-tuning step, pretrained vs scratch, one panel per task."
-    tasks = list(res['curves'])
-    import matplotlib.pyplot as plt
-    fig, axs = plt.subplots(1, len(tasks), figsize=(3.2 * len(tasks), 2.4), dpi=dpi, squeeze=False)
-    for ax, t in zip(axs[0], tasks):
-        for init, c in res['curves'][t].items():
-            ax.plot([p['step'] for p in c], [p['metric'] for p in c], label=init, marker='.')
-        ax.set_title(t, fontsize=9); ax.set_xlabel('fine-tuning step', fontsize=8); ax.set_ylabel(res['metrics'][t], fontsize=8)
-        ax.tick_params(labelsize=7); ax.legend(fontsize=7)
-    fig.tight_layout()
-    return fig

@@ -442,7 +442,6 @@ def plot_reconstructions(model: VQVAE, raw: torch.Tensor, path=None, n: int = 4,
     raw = raw[:n]
     rec = model.postprocess(model.decode_logits(model.tokenize(raw), **decode_kw))
     shown = raw if model.cfg.kind == 'labels' or model.cfg.norm != 'per_image' else model.preprocess(raw)
-    import matplotlib.pyplot as plt
     fig, axs = plt.subplots(2, len(raw), figsize=(1.6 * len(raw), 3.3), dpi=dpi, squeeze=False)
     for i in range(len(raw)): _show(axs[0, i], model.cfg, shown[i]); _show(axs[1, i], model.cfg, rec[i])
     axs[0, 0].set_title('input', fontsize=8, loc='left'); axs[1, 0].set_title('from tokens', fontsize=8, loc='left')
