@@ -19,14 +19,14 @@ from .core import (HIDDEN, CheckpointError, Config, ConfigError, ModalityInfo, g
                            load_state_dict_strict, load_tensors, safe_load_yaml, save_tensors)
 
 # %% auto #0
-__all__ = ['MODALITIES_4M7_IN', 'MODALITIES_4M7_OUT', 'ACTIVATIONS', 'FOURM_SIZES', 'ATTENTION', 'BF16_MATMUL',
+__all__ = ['MODALITIES_4M7_IN', 'MODALITIES_4M7_OUT', 'ACTIVATIONS', 'FOURM_SIZES', 'ATTENTION', 'BF16_MATMUL', 'LEAN',
            'ENCODER_EMBEDDINGS', 'DECODER_EMBEDDINGS', 'FourMConfig', 'fourm_config', 'sincos_1d', 'sincos_2d',
            'AttnMask', 'prepare_mask', 'set_attention', 'matmul_attention', 'set_bf16_matmul', 'cpu_has_bf16', 'Linear',
-           'attend', 'Mlp', 'Attention', 'CrossAttention', 'Block', 'DecoderBlock', 'compact_positions',
+           'attend', 'set_lean', 'Mlp', 'Attention', 'CrossAttention', 'Block', 'DecoderBlock', 'compact_positions',
            'PatchEmbedding', 'TokenEmbedding', 'SequenceEmbedding', 'DenseTokenDecoderEmbedding',
-           'SequenceDecoderEmbedding', 'select_visible', 'default_compressed_mask', 'expand_decoder_mask',
-           'block_diagonal_mask', 'EncoderOutput', 'DecoderInput', 'FourMOutput', 'FourM', 'resolve_checkpoint_dir',
-           'count_params', 'random_batch']
+           'SequenceDecoderEmbedding', 'select_visible', 'locate_tokens', 'embed_selected', 'default_compressed_mask',
+           'expand_decoder_mask', 'block_diagonal_mask', 'EncoderOutput', 'DecoderInput', 'FourMOutput', 'FourM',
+           'resolve_checkpoint_dir', 'count_params', 'random_batch']
 
 # %% ../nbs/09_model.ipynb #b873ac92
 MODALITIES_4M7_IN = ['rgb@224', 'tok_rgb@224', 'tok_depth@224', 'tok_normal@224', 'tok_semseg@224', 'tok_clip@224', 'caption', 'det']
@@ -200,6 +200,49 @@ def attend(q, k, v, mask: torch.Tensor | AttnMask | None = None) -> torch.Tensor
 def _norm(cfg: FourMConfig, dim: int) -> nn.LayerNorm:
     return nn.LayerNorm(dim, eps=cfg.norm_eps, bias=cfg.norm_bias)
 
+LEAN = True   # see `set_lean`
+
+def set_lean(on: bool = True):
+    "Training with the memory-lean SwiGLU and head losses (`_SwiGLU`, `_LinearCrossEntropy`; on by default) or plain autograd."
+    global LEAN
+    LEAN = bool(on)
+
+def _compute_dtype(x: torch.Tensor) -> torch.dtype:
+    "dtype that products of `x` get under the current autocast state: autocast's dtype where it is on, else `x`'s own."
+    t = x.device.type
+    return torch.get_autocast_dtype(t) if torch.is_autocast_enabled(t) else x.dtype
+
+class _SwiGLU(torch.autograd.Function):
+    """`fc2(silu(fc1 x) * fc3 x)` that keeps `x`, `a = fc1 x` and `c = fc3 x` for the backward pass and recomputes
+    `silu(a)` and the product there: two of the four hidden-width activations autograd would keep."""
+    @staticmethod
+    def forward(ctx, x, w1, b1, w3, b3, w2, b2, dtype):  # x: ... d -> ... d
+        with torch.autocast(x.device.type, enabled=False):
+            x, w1, b1, w3, b3, w2, b2 = (None if t is None else t.to(dtype) for t in (x, w1, b1, w3, b3, w2, b2))
+            a, c = F.linear(x, w1, b1), F.linear(x, w3, b3)
+            out = F.linear(F.silu(a) * c, w2, b2)
+        ctx.save_for_backward(x, a, c, w1, w3, w2)
+        ctx.biases = (b1 is not None, b3 is not None, b2 is not None)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, a, c, w1, w3, w2 = ctx.saved_tensors
+        flat = lambda t: t.reshape(-1, t.shape[-1])
+        with torch.autocast(g.device.type, enabled=False):
+            g = g.to(a.dtype)
+            s = F.silu(a)
+            gw2 = flat(g).t() @ flat(s * c)                  # d H
+            gh = g @ w2                                      # ... H
+            gc = gh * s; del s
+            sig = torch.sigmoid(a)
+            ga = gh.mul_(c).mul_(sig * (1 + a * (1 - sig))); del sig   # silu'(a) = σ(a)(1 + a(1 - σ(a)))
+            gx = torch.addmm(flat(ga) @ w1, flat(gc), w3).reshape(x.shape)
+            gw1, gw3 = flat(ga).t() @ flat(x), flat(gc).t() @ flat(x)
+        b1, b3, b2 = ctx.biases
+        bias = lambda on, t: flat(t).sum(0) if on else None
+        return gx, gw1, bias(b1, ga), gw3, bias(b3, gc), gw2, bias(b2, g), None
+
 class Mlp(nn.Module):
     "Feed-forward: SwiGLU `fc2(act(fc1 x) * fc3 x)` when gated, else `fc2(act(fc1 x))`."
     def __init__(self, cfg: FourMConfig):
@@ -211,9 +254,49 @@ class Mlp(nn.Module):
         self.fc2 = Linear(hidden, cfg.dim, bias=cfg.mlp_bias)
         self.fc3 = Linear(cfg.dim, hidden, bias=cfg.mlp_bias) if cfg.gated_mlp else None
 
+    def _lean(self, x) -> bool:
+        "Use `_SwiGLU`? When gradients flow through a plain SwiGLU (no adapter wraps a layer, no CPU bf16 emulation)."
+        return (LEAN and torch.is_grad_enabled() and self.fc3 is not None and type(self.act) is nn.SiLU and not _wide(x)
+                and all(type(m) is Linear for m in (self.fc1, self.fc2, self.fc3)))
+
     def forward(self, x):  # b n d -> b n d
+        if self._lean(x):
+            f1, f2, f3 = self.fc1, self.fc2, self.fc3
+            return _SwiGLU.apply(x, f1.weight, f1.bias, f3.weight, f3.bias, f2.weight, f2.bias, _compute_dtype(x))
         h = self.act(self.fc1(x))
         return self.fc2(h * self.fc3(x) if self.fc3 is not None else h)
+
+class _LinearCrossEntropy(torch.autograd.Function):
+    """Mean cross-entropy of the logits `y wᵀ` (`n d`, `V d` -> `n V`) against `targets` (`n`), a few rows at a time.
+    The gradients are formed in the forward pass, so no `n V` logits, softmax or logit gradient is ever kept."""
+    @staticmethod
+    def forward(ctx, y, w, targets, dtype, max_elements: int = 2**21):
+        n, v = y.shape[0], w.shape[0]
+        rows = max(1, max_elements // v)
+        gy_on, gw_on = ctx.needs_input_grad[:2]
+        with torch.autocast(y.device.type, enabled=False):
+            yd, wd = y.to(dtype), w.to(dtype)
+            total = torch.zeros((), dtype=torch.float32, device=y.device)
+            gy = torch.empty_like(yd) if gy_on else None
+            gw = torch.zeros(w.shape, dtype=torch.float32, device=w.device) if gw_on else None
+            for s in range(0, n, rows):
+                yc, t = yd[s:s + rows], targets[s:s + rows]
+                logits = (yc @ wd.t()).float()                                   # r V
+                lse = torch.logsumexp(logits, -1)
+                total += (lse - logits.gather(1, t[:, None])[:, 0]).sum()
+                if not (gy_on or gw_on): continue
+                p = logits.sub_(lse[:, None]).exp_()                             # softmax, in place
+                p[torch.arange(len(t), device=t.device), t] -= 1                  # d(mean CE)/d logits = (p - onehot) / n
+                p = p.div_(n).to(dtype)
+                if gy_on: gy[s:s + len(t)] = p @ wd
+                if gw_on: gw += (p.t() @ yc).float() if dtype != torch.float32 else p.t() @ yc
+        ctx.save_for_backward(gy, gw)
+        return total / max(n, 1)
+
+    @staticmethod
+    def backward(ctx, g):
+        gy, gw = ctx.saved_tensors
+        return None if gy is None else gy * g.to(gy.dtype), None if gw is None else gw * g, None, None, None
 
 # %% ../nbs/09_model.ipynb #cbb62ff7
 def _append_kv(cache: dict, k, v):
@@ -346,6 +429,11 @@ class PatchEmbedding(_ModalityEmbedding):
         x = self.proj(rearrange(tensor, 'b c (h p1) (w p2) -> b (h w) (p1 p2 c)', p1=p, p2=p))
         return x, (self.grid_pos(x.shape[1])[None] + self.mod_emb).expand(x.shape[0], -1, -1)
 
+    def embed_at(self, tensor, input_mask, rows, cols):  # -> (x, emb) of the patches (rows, cols): M d each
+        p = self.info.patch_size
+        patches = rearrange(tensor, 'b c (h p1) (w p2) -> b (h w) (p1 p2 c)', p1=p, p2=p)
+        return self.proj(patches[rows, cols]), self.grid_pos(patches.shape[1])[cols] + self.mod_emb[0]
+
 class TokenEmbedding(_ModalityEmbedding):
     "Dense token map `b n` (or `b h w`) -> `b n d` + 2-D positions."
     def __init__(self, info, dim, **kw):
@@ -355,6 +443,10 @@ class TokenEmbedding(_ModalityEmbedding):
     def forward(self, tensor, input_mask):
         ids = _flat_ids(self.info, tensor)
         return self.token_emb(ids), (self.grid_pos(ids.shape[1])[None] + self.mod_emb).expand(ids.shape[0], -1, -1)
+
+    def embed_at(self, tensor, input_mask, rows, cols):
+        ids = _flat_ids(self.info, tensor)
+        return self.token_emb(ids[rows, cols]), self.grid_pos(ids.shape[1])[cols] + self.mod_emb[0]
 
 class SequenceEmbedding(_ModalityEmbedding):
     "Sequence `b l` -> `b l d` + 1-D positions compacted over the visible (input) tokens."
@@ -366,6 +458,10 @@ class SequenceEmbedding(_ModalityEmbedding):
         ids = tensor.long()
         pos = self.seq_pos(compact_positions(input_mask)).masked_fill(input_mask[..., None], 0.)
         return self.token_emb(ids), pos + self.mod_emb
+
+    def embed_at(self, tensor, input_mask, rows, cols):
+        pos = self.seq_pos(compact_positions(input_mask)[rows, cols]).masked_fill(input_mask[rows, cols][:, None], 0.)
+        return self.token_emb(tensor[rows, cols].long()), pos + self.mod_emb[0]
 
 # %% ../nbs/09_model.ipynb #d11d1cd5
 class DenseTokenDecoderEmbedding(_ModalityEmbedding):
@@ -379,6 +475,9 @@ class DenseTokenDecoderEmbedding(_ModalityEmbedding):
     def forward(self, tensor, target_mask):  # -> ids b n, emb b n d
         ids = _flat_ids(self.info, tensor)
         return ids, (self.grid_pos(ids.shape[1])[None] + self.mod_emb).expand(ids.shape[0], -1, -1)
+
+    def embed_at(self, tensor, target_mask, rows, cols):  # -> (None: the query is the mask token, emb M d)
+        return None, self.grid_pos(_flat_ids(self.info, tensor).shape[1])[cols] + self.mod_emb[0]
 
     def query_emb(self, positions, num_tokens: int | None = None):  # positions: b t grid cells -> b t d (no mask token)
         return self.grid_pos(num_tokens or self.info.num_tokens)[positions] + self.mod_emb
@@ -399,6 +498,10 @@ class SequenceDecoderEmbedding(_ModalityEmbedding):
         emb = self.target_pos(compact_positions(target_mask)).masked_fill(target_mask[..., None], 0.)
         return self.token_emb(ids), emb + self.mod_emb
 
+    def embed_at(self, tensor, target_mask, rows, cols):  # teacher forcing inputs at (rows, cols): M d each
+        emb = self.target_pos(compact_positions(target_mask)[rows, cols]).masked_fill(target_mask[rows, cols][:, None], 0.)
+        return self.token_emb(tensor[rows, cols].long()), emb + self.mod_emb[0]
+
     def query_emb(self, positions, ids):  # positions, ids: b t -> b t d
         return self.token_emb(ids.long()) + self.target_pos(positions) + self.mod_emb
 
@@ -410,6 +513,37 @@ def select_visible(hidden: torch.Tensor, num_tokens: int) -> tuple[torch.Tensor,
     "Indices `b n` of the first `num_tokens` visible slots (original order, then hidden ones) and their validity `b n`."
     order = torch.sort(hidden.to(torch.uint8), dim=1, stable=True).indices[:, :num_tokens]
     return order, ~torch.gather(hidden, 1, order)
+
+def locate_tokens(idx: torch.Tensor, valid: torch.Tensor, sizes: list[int]) -> tuple[torch.Tensor, ...]:
+    """The valid slots of a selection `idx` (`b n`, from `select_visible`) over parts of `sizes` laid end to end:
+    `(rows, slots, part, position in the part)`, each `M` (one entry per valid slot)."""
+    rows, slots = valid.nonzero(as_tuple=True)
+    g = idx[rows, slots]
+    size = torch.tensor(sizes, device=idx.device)
+    ends = size.cumsum(0)
+    part = torch.bucketize(g, ends, right=True)
+    return rows, slots, part, g - (ends - size)[part]
+
+def embed_selected(parts: list, idx: torch.Tensor, valid: torch.Tensor, dim: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Tokens `x` and embeddings `emb` (`b n d`, zero in invalid slots) of the selected slots only.
+    `parts`: `(size, fn)` per modality, `fn(rows, cols) -> (x | None, emb)` (`M d`, None: `x` is zero there)."""
+    b, n = idx.shape
+    rows, slots, part, pos = locate_tokens(idx, valid, [s for s, _ in parts])
+    xs, embs, dest = [], [], []
+    for i, (_, fn) in enumerate(parts):
+        sel = part == i
+        if not bool(sel.any()): continue
+        x, e = fn(rows[sel], pos[sel])
+        xs.append(x if x is not None else e.new_zeros(()).expand_as(e)); embs.append(e); dest.append(rows[sel] * n + slots[sel])
+    place = lambda v: (torch.cat(v).new_zeros(b * n, dim).index_copy(0, torch.cat(dest), torch.cat(v)).view(b, n, dim)
+                       if v else idx.new_zeros(b, n, dim, dtype=torch.float32))
+    return place(xs), place(embs)
+
+def _embed_at(module: nn.Module, tensor, mask, rows, cols):
+    "`module.embed_at`, or for an embedding without it, its full `forward` outputs at (rows, cols)."
+    if hasattr(module, 'embed_at'): return module.embed_at(tensor, mask, rows, cols)
+    x, emb = module(tensor, mask)
+    return (x[rows, cols] if x.dim() == 3 else None), emb[rows, cols]
 
 def _gather(t: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
     "t: `b N ...` gathered along dim 1 with `idx` `b n`."
@@ -545,15 +679,14 @@ class FourM(nn.Module):
 
     # ---- encoder ------------------------------------------------------------------------------------------------
     def encoder_inputs(self, batch: dict, num_encoder_tokens: int):
-        "Concatenate the embedded input modalities (batch order) and keep the first `num_encoder_tokens` visible ones."
-        xs, embs, hidden, mods = [], [], [], []
-        for key, d in batch.items():
-            if key not in self.encoder_embeddings: continue
-            x, emb = self.encoder_embeddings[key](d['tensor'], d['input_mask'])
-            xs.append(x); embs.append(emb); hidden.append(d['input_mask'])
-            mods.append(torch.full_like(d['input_mask'], self.mod_ids[key], dtype=torch.long))
+        """The first `num_encoder_tokens` visible tokens of the input modalities laid end to end (batch order), embedded.
+        Only the selected tokens are embedded (`embed_selected`): the same values as embedding every slot and gathering."""
+        keys = [k for k in batch if k in self.encoder_embeddings]
+        hidden = [batch[k]['input_mask'] for k in keys]
         idx, valid = select_visible(torch.cat(hidden, 1), num_encoder_tokens)
-        x, emb = (_gather(torch.cat(t, 1), idx).masked_fill(~valid[..., None], 0.) for t in (xs, embs))
+        parts = [(h.shape[1], functools.partial(_embed_at, self.encoder_embeddings[k], batch[k]['tensor'], h)) for k, h in zip(keys, hidden)]
+        x, emb = embed_selected(parts, idx, valid, self.cfg.dim)
+        mods = [torch.full_like(h, self.mod_ids[k], dtype=torch.long) for k, h in zip(keys, hidden)]
         mod = _gather(torch.cat(mods, 1), idx).masked_fill(~valid, -1)
         return x, emb, valid, mod
 
@@ -579,24 +712,25 @@ class FourM(nn.Module):
         "Queries, targets and self-attention mask for all target tokens of the decoder modalities of `batch`."
         keys = self._decoder_keys(batch, order)
         if not keys: raise ValueError(f'batch has no decoder modality; the decoder predicts {list(self.decoder_embeddings)}')
-        toks, embs, hidden, tgts, comp, mods = [], [], [], [], [], []
+        parts, hidden, tgts, comp, mods = [], [], [], [], []
         for key in keys:
             d, emb_mod, info = batch[key], self.decoder_embeddings[key], self.infos[key]
             tm = d['target_mask']
             c = d.get('decoder_attention_mask')
             c = default_compressed_mask(info, tm) if c is None else c.int()
             if info.kind == 'sequence':   # teacher forcing: the token at i predicts the token at i+1
-                x, emb = emb_mod(d['tensor'], tm)
                 ids = d['tensor'].long()
-                toks.append(x[:, :-1]); embs.append(emb[:, :-1]); tgts.append(ids[:, 1:])
-                hidden.append(tm[:, 1:] | tm[:, :-1]); comp.append(c[:, :-1])
-            else:
-                ids, emb = emb_mod(d['tensor'], tm)
-                toks.append(self.mask_token.expand(ids.shape[0], ids.shape[1], -1)); embs.append(emb); tgts.append(ids)
-                hidden.append(tm); comp.append(c)
+                tgts.append(ids[:, 1:]); hidden.append(tm[:, 1:] | tm[:, :-1]); comp.append(c[:, :-1])
+            else:                         # queries are the mask token at each target's position
+                ids = _flat_ids(info, d['tensor'])
+                tgts.append(ids); hidden.append(tm); comp.append(c)
+            parts.append((hidden[-1].shape[1], functools.partial(_embed_at, emb_mod, d['tensor'], tm)))
             mods.append(torch.full_like(tgts[-1], self.mod_ids[key]))
         idx, valid = select_visible(torch.cat(hidden, 1), num_decoder_tokens)
-        tokens, emb = (_gather(torch.cat(t, 1), idx).masked_fill(~valid[..., None], 0.) for t in (toks, embs))
+        tokens, emb = embed_selected(parts, idx, valid, self.cfg.dim)
+        dense = [self.infos[k].kind != 'sequence' for k in keys]
+        is_query = _gather(torch.cat([torch.full_like(t, q, dtype=torch.bool) for t, q in zip(tgts, dense)], 1), idx) & valid
+        tokens = torch.where(is_query[..., None], self.mask_token.to(tokens.dtype), tokens)
         targets = _gather(torch.cat(tgts, 1), idx).masked_fill(~valid, 0)
         mod = _gather(torch.cat(mods, 1), idx)
         allowed = expand_decoder_mask(_gather(torch.cat(comp, 1), idx), mod, self.cfg.decoder_sep_mask, self.cfg.decoder_causal_mask)
@@ -632,17 +766,28 @@ class FourM(nn.Module):
         return self.decoder_embeddings[key].to_logits(y)
 
     # ---- training forward ---------------------------------------------------------------------------------------
+    def _fused_loss(self, key: str, y: torch.Tensor) -> bool:
+        "Can the loss of `key` skip its logits (`_LinearCrossEntropy`)? When gradients flow to a plain bias-free head."
+        head = self.decoder_embeddings[key].to_logits
+        return LEAN and torch.is_grad_enabled() and type(head) is Linear and head.bias is None and not _wide(y)
+
     def outputs(self, batch: dict, num_encoder_tokens: int, num_decoder_tokens: int, order: list[str] | None = None,
-                loss_type: str | None = None) -> FourMOutput:
-        "Full forward pass: losses, logits and targets per decoder modality (`order` = decoder concatenation order)."
+                loss_type: str | None = None, keep_logits: bool = True) -> FourMOutput:
+        """Full forward pass: losses, logits and targets per decoder modality (`order` = decoder concatenation order).
+        `keep_logits=False` (training) computes a modality's loss without keeping its `n V` logits where it can:
+        `logits` then holds only the modalities that could not."""
         enc = self.encode(batch, num_encoder_tokens)
         dec = self.decoder_inputs(batch, num_decoder_tokens, order)
         y = self.decode(dec.tokens + dec.emb, self.context(enc), enc.valid, dec.allowed)
         losses, logits, targets, counts = {}, {}, {}, {}
         for key in self._decoder_keys(batch, order):
             sel = dec.mod == self.mod_ids[key]
-            logits[key], targets[key] = self.logits(key, y[sel]), dec.targets[sel]
-            counts[key] = int(sel.sum())
+            ys, targets[key], counts[key] = y[sel], dec.targets[sel], int(sel.sum())
+            if not keep_logits and self._fused_loss(key, ys):
+                head = self.decoder_embeddings[key].to_logits
+                losses[key] = _LinearCrossEntropy.apply(ys, head.weight, targets[key], _compute_dtype(ys))
+                continue
+            logits[key] = self.logits(key, ys)
             # a modality without targets gives 0 -- kept in the graph so data-parallel training sees its head used
             losses[key] = F.cross_entropy(logits[key].float(), targets[key]) if counts[key] else logits[key].sum() * 0.
         if (loss_type or self.cfg.loss_type) == 'mod': loss = sum(losses.values()) / len(losses)
@@ -650,8 +795,8 @@ class FourM(nn.Module):
         return FourMOutput(loss, losses, logits, targets, enc)
 
     def forward(self, batch: dict, num_encoder_tokens: int, num_decoder_tokens: int, **kw):
-        "`(loss, {modality: loss})` of a masked batch."
-        out = self.outputs(batch, num_encoder_tokens, num_decoder_tokens, **kw)
+        "`(loss, {modality: loss})` of a masked batch (no logits are kept: see `outputs(keep_logits=False)`)."
+        out = self.outputs(batch, num_encoder_tokens, num_decoder_tokens, **{'keep_logits': False, **kw})
         return out.loss, out.losses
 
     # ---- transfer -----------------------------------------------------------------------------------------------

@@ -186,7 +186,7 @@ def evaluate(model, loader, accelerator, num_encoder_tokens: int, num_decoder_to
     logs = []
     for batch in loader:
         batch = send_to_device(batch, accelerator.device)
-        with accelerator.autocast():
+        with accelerator.autocast(), torch.no_grad():
             loss, per_mod = model(batch, num_encoder_tokens, num_decoder_tokens)
         logs.append({'loss': loss.item(), **{k: v.item() for k, v in per_mod.items()}})
     model.train(was_training)
