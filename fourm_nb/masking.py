@@ -52,8 +52,10 @@ def _split_budget(a: np.ndarray, total: int, caps: np.ndarray, rng: np.random.Ge
     b = np.minimum(b, caps)
     while excess > 0:
         room = caps - b
-        w = np.zeros(len(a)); w[room > 0] = rng.dirichlet(a[room > 0])
-        w = w / w.sum() if w.sum() > 0 else (room > 0) / (room > 0).sum()
+        free = room > 0
+        w = np.zeros(len(a)); w[free] = rng.dirichlet(a[free])
+        w_sum = w.sum()
+        w = w / w_sum if w_sum > 0 else free / free.sum()
         add = np.minimum(rng.multinomial(excess, w), room)
         b += add; excess -= int(add.sum())
     return b
@@ -94,7 +96,7 @@ def span_input_length(masked: np.ndarray) -> int:
     "Length of the input `apply_span_mask` would give (kept tokens + one sentinel per run; 0 if all masked)."
     m = np.asarray(masked, bool)
     if m.all(): return 0
-    return int((~m).sum() + (m & ~np.r_[False, m[:-1]]).sum())
+    return int(len(m) - np.count_nonzero(m) + m[0] + np.count_nonzero(m[1:] & ~m[:-1]))   # kept + runs
 
 def merge_spans(inp: Sequence[int],                 # span-masked input: kept ids and one sentinel per masked run
                 tgt: Sequence[int],                 # target: each sentinel followed by the ids of its run
@@ -150,7 +152,8 @@ def fit_ml4m_mask(n: int, keep_prob: float, n_in: int, rng: np.random.Generator,
         p = keep_prob * _decay(j0, rows)
         if j0 + rows >= 1000: p[-1] = 0.                  # last resort: mask everything (empty input always fits)
         u = rng.random((rows, n))                         # independent tries, as the sequential loop would draw
-        if n <= n_in: return u[0] >= p[0]                 # the input is never longer than the sequence: try 0 fits
+        m0 = u[0] >= p[0]                                 # the block's first try fits most often (always when n_in = 0)
+        if n <= n_in or span_input_length(m0) <= n_in: return m0
         m = u >= p[:, None]
         runs = m[:, 0] + (m[:, 1:] & ~m[:, :-1]).sum(1)   # masked runs per try
         length = np.where(m.all(1), 0, n - m.sum(1) + runs)
