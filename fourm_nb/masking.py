@@ -65,7 +65,8 @@ def dense_masks(n: int, n_in: int, n_out: int, rng: np.random.Generator) -> tupl
     "`(input_mask, target_mask)` of shape `n`, True = not used; `n_in` inputs and `n_out` targets, disjoint."
     if n_in + n_out > n: raise ValueError(f'{n_in} input + {n_out} target tokens exceed the {n} tokens of the modality')
     perm = rng.permutation(n)
-    input_mask, target_mask = np.full(n, HIDDEN), np.full(n, HIDDEN)
+    input_mask = np.full(n, HIDDEN)
+    target_mask = input_mask.copy()
     input_mask[perm[:n_in]] = not HIDDEN
     target_mask[perm[n_in:n_in + n_out]] = not HIDDEN
     return input_mask, target_mask
