@@ -97,7 +97,7 @@ def span_input_length(masked: np.ndarray) -> int:
     "Length of the input `apply_span_mask` would give (kept tokens + one sentinel per run; 0 if all masked)."
     m = np.asarray(masked, bool)
     if m.all(): return 0
-    return int(len(m) - np.count_nonzero(m) + m[0] + np.count_nonzero(m[1:] & ~m[:-1]))   # kept + runs
+    return int(len(m) - np.count_nonzero(m[1:] & m[:-1]))    # one token per position, none for a masked one after a masked one
 
 def merge_spans(inp: Sequence[int],                 # span-masked input: kept ids and one sentinel per masked run
                 tgt: Sequence[int],                 # target: each sentinel followed by the ids of its run
@@ -156,8 +156,7 @@ def fit_ml4m_mask(n: int, keep_prob: float, n_in: int, rng: np.random.Generator,
         m0 = u[0] >= p[0]                                 # the block's first try fits most often (always when n_in = 0)
         if n <= n_in or span_input_length(m0) <= n_in: return m0
         m = u >= p[:, None]
-        runs = m[:, 0] + (m[:, 1:] & ~m[:, :-1]).sum(1)   # masked runs per try
-        length = np.where(m.all(1), 0, n - m.sum(1) + runs)
+        length = np.where(m.all(1), 0, n - (m[:, 1:] & m[:, :-1]).sum(1))   # input length per try, as span_input_length
         ok = np.flatnonzero(length <= n_in)
         if len(ok): return m[ok[0]]
 
