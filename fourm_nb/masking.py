@@ -144,8 +144,10 @@ def _keep_prob(keep: str, rng) -> float:
 
 @functools.lru_cache(maxsize=None)
 def _decay(j0: int, rows: int) -> np.ndarray:
-    "`0.9 ** [j0, j0 + rows)`: the keep-probability factors of tries `j0..j0+rows-1` (cached; read only)."
-    return 0.9 ** np.arange(j0, j0 + rows)
+    "`0.9 ** [j0, j0 + rows)`: the keep-probability factors of tries `j0..j0+rows-1` (cached, read only)."
+    f = 0.9 ** np.arange(j0, j0 + rows)
+    f.flags.writeable = False
+    return f
 
 def fit_ml4m_mask(n: int, keep_prob: float, n_in: int, rng: np.random.Generator, rows: int = 16) -> np.ndarray:
     "ml-4m's loop (mask with keep prob p, p *= 0.9 until the input fits `n_in`), drawing `rows` tries at once."
@@ -160,7 +162,8 @@ def fit_ml4m_mask(n: int, keep_prob: float, n_in: int, rng: np.random.Generator,
         ok = np.flatnonzero(length <= n_in)
         if len(ok): return m[ok[0]]
 
-def truncate_target(tgt: list[int] | np.ndarray, n_out: int, rng: np.random.Generator, num_sentinels: int = NUM_SENTINELS) -> list[int] | np.ndarray:
+def truncate_target(tgt: list[int] | np.ndarray, n_out: int, rng: np.random.Generator,
+                    num_sentinels: int = NUM_SENTINELS) -> list[int] | np.ndarray:
     "Cut a span-masking target (list or int64 array) to `n_out` tokens starting at a sentinel (ml-4m's rule)."
     if len(tgt) <= n_out: return tgt
     if n_out <= 0: return tgt[:0]
