@@ -5,6 +5,8 @@
 # %% ../nbs/08_masking.ipynb #87c88c1d
 from __future__ import annotations
 
+import bisect
+import functools
 import json
 import os
 import tempfile
@@ -36,17 +38,24 @@ def dirichlet_budgets(alphas: Sequence[float],   # Dirichlet parameter per modal
     caps = np.asarray(caps, np.int64)
     if a.shape != caps.shape: raise ValueError(f'{len(a)} alphas for {len(caps)} modalities')
     if total < 0 or (caps < 0).any(): raise ValueError(f'budgets must be >= 0, got total={total}, caps={caps.tolist()}')
+    return _split_budget(a, total, caps, rng, redistribute)
+
+def _split_budget(a: np.ndarray, total: int, caps: np.ndarray, rng: np.random.Generator, redistribute: bool) -> np.ndarray:
+    "`dirichlet_budgets` on checked arguments: `a` float64 alphas >= 1e-9 and `caps` int64 >= 0, both `(m,)`."
     if redistribute: total = int(min(total, caps.sum()))
     b = np.floor(rng.dirichlet(a) * total).astype(np.int64)
     left = total - int(b.sum())
     if left > 0: b += np.bincount(rng.dirichlet(a, size=left).argmax(1), minlength=len(a))
     if not redistribute: return np.minimum(b, caps)
     excess = int(np.maximum(b - caps, 0).sum())
+    if excess == 0: return b                              # no cap binds (the common case)
     b = np.minimum(b, caps)
     while excess > 0:
         room = caps - b
-        w = np.zeros(len(a)); w[room > 0] = rng.dirichlet(a[room > 0])
-        w = w / w.sum() if w.sum() > 0 else (room > 0) / (room > 0).sum()
+        free = room > 0
+        w = np.zeros(len(a)); w[free] = rng.dirichlet(a[free])
+        w_sum = w.sum()
+        w = w / w_sum if w_sum > 0 else free / free.sum()
         add = np.minimum(rng.multinomial(excess, w), room)
         b += add; excess -= int(add.sum())
     return b
@@ -56,7 +65,8 @@ def dense_masks(n: int, n_in: int, n_out: int, rng: np.random.Generator) -> tupl
     "`(input_mask, target_mask)` of shape `n`, True = not used; `n_in` inputs and `n_out` targets, disjoint."
     if n_in + n_out > n: raise ValueError(f'{n_in} input + {n_out} target tokens exceed the {n} tokens of the modality')
     perm = rng.permutation(n)
-    input_mask, target_mask = np.full(n, HIDDEN), np.full(n, HIDDEN)
+    input_mask = np.full(n, HIDDEN)
+    target_mask = input_mask.copy()
     input_mask[perm[:n_in]] = not HIDDEN
     target_mask[perm[n_in:n_in + n_out]] = not HIDDEN
     return input_mask, target_mask
@@ -69,18 +79,25 @@ def apply_span_mask(ids: Sequence[int], masked: Sequence[bool]) -> tuple[list[in
     "Input (kept tokens, `[S_k]` per masked run) and target (`[S_k]` + run, ..., closing sentinel) of `ids`."
     ids, m = np.asarray(ids, np.int64).reshape(-1), np.asarray(masked, bool).reshape(-1)
     if len(ids) != len(m): raise ValueError(f'{len(ids)} ids but {len(m)} mask values')
-    start = m & ~np.r_[False, m[:-1]]                     # first token of each masked run
+    inp, tgt = _span_split(ids, m)
+    return inp.tolist(), tgt.tolist()
+
+def _span_split(ids: np.ndarray, m: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    "`apply_span_mask` on arrays: `ids` int64 `(n,)`, `m` bool `(n,)` -> (input, target) int64 arrays."
+    start = m.copy(); start[1:] &= ~m[:-1]                # first token of each masked run
     k = np.cumsum(start)                                  # run number of every position
     sent = SENTINEL_BASE_ID + k
-    inp = [] if m.all() and len(m) else np.where(m, sent, ids)[~m | start].tolist()   # all masked: empty input (ml-4m)
-    tgt = np.stack([np.where(start, sent, -1), np.where(m, ids, -1)], 1).reshape(-1)  # [S_k] before each run's first token
-    return inp, tgt[tgt >= 0].tolist() + [sentinel(int(k[-1]) + 1 if len(k) else 1)]
+    inp = ids[:0] if len(m) and m.all() else np.where(m, sent, ids)[~m | start]   # all masked: empty input (ml-4m)
+    tgt = np.empty(2 * len(m) + 1, np.int64)              # [S_k] before each run's first token, -1 = nothing
+    tgt[0:-1:2], tgt[1:-1:2] = np.where(start, sent, -1), np.where(m, ids, -1)
+    tgt[-1] = sentinel(int(k[-1]) + 1 if len(k) else 1)   # closing sentinel
+    return inp, tgt[tgt >= 0]
 
 def span_input_length(masked: np.ndarray) -> int:
     "Length of the input `apply_span_mask` would give (kept tokens + one sentinel per run; 0 if all masked)."
     m = np.asarray(masked, bool)
     if m.all(): return 0
-    return int((~m).sum() + (m & ~np.r_[False, m[:-1]]).sum())
+    return int(len(m) - np.count_nonzero(m[1:] & m[:-1]))    # one token per position, none for a masked one after a masked one
 
 def merge_spans(inp: Sequence[int],                 # span-masked input: kept ids and one sentinel per masked run
                 tgt: Sequence[int],                 # target: each sentinel followed by the ids of its run
@@ -125,31 +142,48 @@ def _keep_prob(keep: str, rng) -> float:
     if keep == 'binary': return float(rng.integers(2))
     raise ValueError(f"unknown keep scheme {keep!r}; use 'random', 'all' or 'binary'")
 
+@functools.lru_cache(maxsize=None)
+def _decay(j0: int, rows: int) -> np.ndarray:
+    "`0.9 ** [j0, j0 + rows)`: the keep-probability factors of tries `j0..j0+rows-1` (cached, read only)."
+    f = 0.9 ** np.arange(j0, j0 + rows)
+    f.flags.writeable = False
+    return f
+
 def fit_ml4m_mask(n: int, keep_prob: float, n_in: int, rng: np.random.Generator, rows: int = 16) -> np.ndarray:
     "ml-4m's loop (mask with keep prob p, p *= 0.9 until the input fits `n_in`), drawing `rows` tries at once."
     for j0 in range(0, 1000, rows):
-        p = keep_prob * 0.9 ** np.arange(j0, j0 + rows)
+        p = keep_prob * _decay(j0, rows)
         if j0 + rows >= 1000: p[-1] = 0.                  # last resort: mask everything (empty input always fits)
-        m = rng.random((rows, n)) >= p[:, None]           # independent tries, as the sequential loop would draw
-        runs = (m & ~np.concatenate([np.zeros((rows, 1), bool), m[:, :-1]], 1)).sum(1)
-        length = np.where(m.all(1), 0, (~m).sum(1) + runs)
+        u = rng.random((rows, n))                         # independent tries, as the sequential loop would draw
+        m0 = u[0] >= p[0]                                 # the block's first try fits most often (always when n_in = 0)
+        if n <= n_in or span_input_length(m0) <= n_in: return m0
+        m = u >= p[:, None]
+        length = np.where(m.all(1), 0, n - (m[:, 1:] & m[:, :-1]).sum(1))   # input length per try, as span_input_length
         ok = np.flatnonzero(length <= n_in)
         if len(ok): return m[ok[0]]
 
-def truncate_target(tgt: list[int], n_out: int, rng: np.random.Generator, num_sentinels: int = NUM_SENTINELS) -> list[int]:
-    "Cut a span-masking target to `n_out` tokens starting at a sentinel (ml-4m's rule)."
+def truncate_target(tgt: list[int] | np.ndarray, n_out: int, rng: np.random.Generator,
+                    num_sentinels: int = NUM_SENTINELS) -> list[int] | np.ndarray:
+    "Cut a span-masking target (list or int64 array) to `n_out` tokens starting at a sentinel (ml-4m's rule)."
     if len(tgt) <= n_out: return tgt
-    if n_out <= 0: return []
+    if n_out <= 0: return tgt[:0]
     t = np.asarray(tgt)
-    pos = np.flatnonzero((t >= SENTINEL_BASE_ID) & (t < SENTINEL_BASE_ID + num_sentinels)).tolist()
-    start = int(rng.choice(pos[:-1])) if len(pos) > 1 else pos[0]
-    if len(tgt) - start < n_out: start = next(p for p in pos if len(tgt) - p <= n_out)
+    pos = np.flatnonzero((t >= SENTINEL_BASE_ID) & (t < SENTINEL_BASE_ID + num_sentinels))
+    start = int(pos[rng.integers(len(pos) - 1)]) if len(pos) > 1 else int(pos[0])   # the draw of rng.choice(pos[:-1])
+    if len(t) - start < n_out: start = next(p for p in pos.tolist() if len(t) - p <= n_out)
     return tgt[start:start + n_out]
 
 def mask_sequence(ids: Sequence[int], n_in: int, n_out: int, rng: np.random.Generator, keep: str = 'random',
                   scheme: str = 'ml4m', mean_span_length: float = 3.0, noise_density: float | None = None,
                   num_sentinels: int = NUM_SENTINELS) -> tuple[list[int], list[int]]:
     "Span-mask `ids` into an input of at most `n_in` and a target of at most `n_out` tokens."
+    inp, tgt = _mask_sequence(np.asarray(ids, np.int64).reshape(-1), n_in, n_out, rng, keep, scheme, mean_span_length,
+                              noise_density, num_sentinels)
+    return inp.tolist(), tgt.tolist()
+
+def _mask_sequence(ids: np.ndarray, n_in: int, n_out: int, rng: np.random.Generator, keep: str, scheme: str,
+                   mean_span_length: float, noise_density: float | None, num_sentinels: int) -> tuple[np.ndarray, np.ndarray]:
+    "`mask_sequence` on an int64 array `(n,)`: (input, target) int64 arrays."
     n = len(ids)
     p = 0.0 if n_in == 0 else _keep_prob(keep, rng)
     if scheme == 't5' and noise_density is not None and n_in > 0: p = 1 - noise_density
@@ -160,8 +194,8 @@ def mask_sequence(ids: Sequence[int], n_in: int, n_out: int, rng: np.random.Gene
             if span_input_length(masked) <= n_in: break
             p *= 0.9
     else: raise ValueError(f"unknown span scheme {scheme!r}; use 'ml4m' or 't5'")
-    inp, tgt = apply_span_mask(ids, masked)
-    k = int(masked.sum() and (masked & ~np.r_[False, masked[:-1]]).sum()) + 1     # sentinels used: runs + closing
+    inp, tgt = _span_split(ids, masked)
+    k = int(tgt[-1]) - SENTINEL_BASE_ID                   # sentinels used: runs + the closing one
     if k >= num_sentinels: raise ValueError(f'span masking needs sentinels up to [S_{k}], the tokenizer has [S_0]..[S_{num_sentinels - 1}]')
     return inp, truncate_target(tgt, n_out, rng, num_sentinels)
 
@@ -230,8 +264,13 @@ class UnifiedMasking:
         self.alpha_out = np.array([[0. if self.info[k].kind == 'pixels' else c.target_alphas.get(k, 0.) for k in self.keys] for c in comps])
         self.keep = [{k: c.keep.get(k, cfg.keep) for k in self.keys} for c in comps]
         w = np.array([c.weight for c in comps], np.float64)
-        if (w < 0).any() or w.sum() <= 0: raise ValueError(f'mixture weights must be >= 0 with a positive sum, got {w.tolist()}')
+        if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
+            raise ValueError(f'mixture weights must be finite and >= 0 with a positive sum, got {w.tolist()}')
         self.weights = w / w.sum()
+        cdf = self.weights.cumsum(); cdf /= cdf[-1]
+        self._cdf = cdf.tolist()                          # rng.choice(len(w), p=w) is bisect_right(cdf, rng.random())
+        self._kind = {k: i.kind for k, i in self.info.items()}
+        self._n = {k: i.num_tokens for k, i in self.info.items()}   # tokens (patches) per sample, or max_length
         cap_in = sum(i.num_tokens for i in self.info.values())
         cap_out = sum(i.num_tokens + (2 if i.kind == 'sequence' else 0) for i in self.info.values() if i.kind != 'pixels')
         cap_all = sum(i.num_tokens * (2 if i.kind == 'sequence' else 1) + (2 if i.kind == 'sequence' else 0) for i in self.info.values())
@@ -246,55 +285,68 @@ class UnifiedMasking:
     def _budget(self, hi, lo, rng): return hi if lo is None else int(rng.integers(lo, hi + 1))
 
     def __call__(self, sample: dict, rng: np.random.Generator) -> dict:
-        cfg, info = self.cfg, self.info
+        seqs = self._sequences(sample)
+        c = bisect.bisect_right(self._cdf, rng.random()) if len(self._cdf) > 1 else 0   # mixture component
+        b_in, b_out = self._budgets(c, seqs, rng)
+        keep, out = self.keep[c], {}
+        for k, n_in, n_out in zip(self.keys, b_in, b_out):
+            if k in seqs: out[k] = self._sequence(k, seqs[k], n_in, n_out, keep[k], rng)
+            else: out[k] = self._dense(k, sample[k], n_in, n_out, rng)
+        return out
+
+    def _sequences(self, sample: dict) -> dict[str, np.ndarray]:
+        "Check `sample` against the config; return its sequences as int64 id arrays cut to `max_length` (keeping a final [EOS])."
         missing = [k for k in self.keys if k not in sample]
         if missing: raise KeyError(f'sample has no modality {missing[0]!r}; it has {sorted(sample)}')
         seqs = {}
         for k in self.keys:
-            x = sample[k]
-            if info[k].kind == 'sequence':
+            x, kind, info = sample[k], self._kind[k], self.info[k]
+            if kind == 'sequence':
                 if x.dim() != 1: raise ValueError(f'modality {k!r}: expected a 1-d id sequence, got shape {tuple(x.shape)}')
-                ids, L = x.tolist(), info[k].max_length
-                if len(ids) > L: ids = ids[:L - 1] + [EOS_ID] if ids[-1] == EOS_ID else ids[:L]   # a cut caption keeps its end
+                ids, L = x.numpy().astype(np.int64, copy=False), info.max_length
+                if len(ids) > L: ids = np.append(ids[:L - 1], EOS_ID) if ids[-1] == EOS_ID else ids[:L]   # a cut caption keeps its end
                 seqs[k] = ids
-            elif info[k].kind == 'dense_tokens' and x.numel() != info[k].num_tokens:
-                raise ValueError(f'modality {k!r}: {x.numel()} tokens per sample, the config says {info[k].num_tokens} '
-                                 f'(grid {info[k].grid}); set modality_overrides')
-            elif info[k].kind == 'pixels' and tuple(x.shape[-2:]) != (info[k].image_size,) * 2:
-                raise ValueError(f'modality {k!r}: image {tuple(x.shape)}, the config says {info[k].image_size} px')
-        c = int(rng.choice(len(self.weights), p=self.weights)) if len(self.weights) > 1 else 0
-        caps_in = [0 if a == 0 else len(seqs[k]) if k in seqs else info[k].num_tokens for k, a in zip(self.keys, self.alpha_in[c])]
-        b_in = dirichlet_budgets(self.alpha_in[c], self._budget(cfg.input_budget, cfg.min_input_budget, rng), caps_in, rng, cfg.redistribute)
-        caps_out = [0 if a == 0 else len(seqs[k]) + 2 if k in seqs else info[k].num_tokens - int(bi)
-                    for k, bi, a in zip(self.keys, b_in, self.alpha_out[c])]
-        b_out = dirichlet_budgets(self.alpha_out[c], self._budget(cfg.target_budget, cfg.min_target_budget, rng), caps_out, rng, cfg.redistribute)
-        out = {}
-        for k, n_in, n_out in zip(self.keys, b_in.tolist(), b_out.tolist()):
-            if k in seqs: out[k] = self._sequence(k, seqs[k], n_in, n_out, self.keep[c][k], rng)
-            else: out[k] = self._dense(k, sample[k], n_in, n_out, rng)
-        return out
+            elif kind == 'dense_tokens' and x.numel() != self._n[k]:
+                raise ValueError(f'modality {k!r}: {x.numel()} tokens per sample, the config says {self._n[k]} '
+                                 f'(grid {info.grid}); set modality_overrides')
+            elif kind == 'pixels' and tuple(x.shape[-2:]) != (info.image_size,) * 2:
+                raise ValueError(f'modality {k!r}: image {tuple(x.shape)}, the config says {info.image_size} px')
+        return seqs
+
+    def _budgets(self, c: int, seqs: dict, rng: np.random.Generator) -> tuple[list[int], list[int]]:
+        "Input and target budgets per modality under mixture component `c`, capped by what this sample's modalities hold."
+        cfg, a_in, a_out = self.cfg, self.alpha_in[c], self.alpha_out[c]
+        caps_in = [0 if a == 0 else len(seqs[k]) if k in seqs else self._n[k] for k, a in zip(self.keys, a_in.tolist())]
+        b_in = _split_budget(np.maximum(a_in, 1e-9), self._budget(cfg.input_budget, cfg.min_input_budget, rng),
+                             np.array(caps_in, np.int64), rng, cfg.redistribute).tolist()
+        caps_out = [0 if a == 0 else len(seqs[k]) + 2 if k in seqs else self._n[k] - bi
+                    for k, bi, a in zip(self.keys, b_in, a_out.tolist())]
+        b_out = _split_budget(np.maximum(a_out, 1e-9), self._budget(cfg.target_budget, cfg.min_target_budget, rng),
+                              np.array(caps_out, np.int64), rng, cfg.redistribute).tolist()
+        return b_in, b_out
 
     def _dense(self, k, x, n_in, n_out, rng) -> dict:
-        n = self.info[k].num_tokens
+        "Dense tokens (flattened to `n`, int64) or pixels (`3 h w`, as given), with input/target masks over the `n` tokens (patches)."
+        n = self._n[k]
         im, tm = dense_masks(n, n_in, n_out, rng)
-        d = dict(tensor=x.reshape(-1).long() if self.info[k].kind == 'dense_tokens' else x,
+        d = dict(tensor=x.reshape(-1).long() if self._kind[k] == 'dense_tokens' else x,
                  input_mask=torch.from_numpy(im), target_mask=torch.from_numpy(tm))
         if self.cfg.decoder_attention_mask:
-            dam = torch.zeros(n, dtype=torch.int32)
-            if n_out: dam[int(np.flatnonzero(~tm)[0])] = n_out
-            d['decoder_attention_mask'] = dam
+            dam = np.zeros(n, np.int32)
+            if n_out: dam[np.flatnonzero(~tm)[0]] = n_out
+            d['decoder_attention_mask'] = torch.from_numpy(dam)
         return d
 
     def _sequence(self, k, ids, n_in, n_out, keep, rng) -> dict:
+        "Span-masked `ids` (int64 `(l,)`) laid out in `2 (L+1)` slots: input at `[0, len(in))`, target at `[n_in, n_in + len(tgt))`."
         cfg = self.cfg
-        inp, tgt = mask_sequence(ids, n_in, n_out, rng, keep, cfg.span_scheme, cfg.mean_span_length, cfg.noise_density, cfg.num_sentinels)
+        inp, tgt = _mask_sequence(ids, n_in, n_out, rng, keep, cfg.span_scheme, cfg.mean_span_length, cfg.noise_density, cfg.num_sentinels)
         length = 2 * (self.info[k].max_length + 1)
-        t = torch.full((length,), PAD_ID, dtype=torch.long)
-        im, tm = torch.full((length,), HIDDEN), torch.full((length,), HIDDEN)
-        t[:len(inp)] = torch.from_numpy(np.asarray(inp, np.int64)); im[:len(inp)] = not HIDDEN
-        t[n_in:n_in + len(tgt)] = torch.from_numpy(np.asarray(tgt, np.int64)); tm[n_in:n_in + len(tgt)] = not HIDDEN
-        d = dict(tensor=t, input_mask=im, target_mask=tm)
-        if cfg.decoder_attention_mask: d['decoder_attention_mask'] = (~tm).to(torch.int32)
+        t, im, tm = np.full(length, PAD_ID, np.int64), np.full(length, HIDDEN), np.full(length, HIDDEN)
+        t[:len(inp)] = inp; im[:len(inp)] = not HIDDEN
+        t[n_in:n_in + len(tgt)] = tgt; tm[n_in:n_in + len(tgt)] = not HIDDEN
+        d = dict(tensor=torch.from_numpy(t), input_mask=torch.from_numpy(im), target_mask=torch.from_numpy(tm))
+        if cfg.decoder_attention_mask: d['decoder_attention_mask'] = torch.from_numpy((~tm).astype(np.int32))
         return d
 
 def mask_sample(sample: dict, cfg: MaskingConfig, rng: np.random.Generator) -> dict:
