@@ -20,13 +20,13 @@ from .core import (HIDDEN, CheckpointError, Config, ConfigError, ModalityInfo, g
 
 # %% auto #0
 __all__ = ['MODALITIES_4M7_IN', 'MODALITIES_4M7_OUT', 'ACTIVATIONS', 'FOURM_SIZES', 'ATTENTION', 'BF16_MATMUL', 'LEAN',
-           'ENCODER_EMBEDDINGS', 'DECODER_EMBEDDINGS', 'FourMConfig', 'fourm_config', 'sincos_1d', 'sincos_2d',
-           'AttnMask', 'prepare_mask', 'set_attention', 'matmul_attention', 'set_bf16_matmul', 'cpu_has_bf16', 'Linear',
-           'attend', 'set_lean', 'Mlp', 'Attention', 'CrossAttention', 'Block', 'DecoderBlock', 'compact_positions',
-           'PatchEmbedding', 'TokenEmbedding', 'SequenceEmbedding', 'DenseTokenDecoderEmbedding',
-           'SequenceDecoderEmbedding', 'select_visible', 'locate_tokens', 'embed_selected', 'default_compressed_mask',
-           'expand_decoder_mask', 'block_diagonal_mask', 'EncoderOutput', 'DecoderInput', 'FourMOutput', 'FourM',
-           'resolve_checkpoint_dir', 'count_params', 'random_batch']
+           'LEAN_MIN_LOGITS', 'ENCODER_EMBEDDINGS', 'DECODER_EMBEDDINGS', 'FourMConfig', 'fourm_config', 'sincos_1d',
+           'sincos_2d', 'AttnMask', 'prepare_mask', 'set_attention', 'matmul_attention', 'set_bf16_matmul',
+           'cpu_has_bf16', 'Linear', 'attend', 'set_lean', 'Mlp', 'Attention', 'CrossAttention', 'Block',
+           'DecoderBlock', 'compact_positions', 'PatchEmbedding', 'TokenEmbedding', 'SequenceEmbedding',
+           'DenseTokenDecoderEmbedding', 'SequenceDecoderEmbedding', 'select_visible', 'locate_tokens',
+           'embed_selected', 'default_compressed_mask', 'expand_decoder_mask', 'block_diagonal_mask', 'EncoderOutput',
+           'DecoderInput', 'FourMOutput', 'FourM', 'resolve_checkpoint_dir', 'count_params', 'random_batch']
 
 # %% ../nbs/09_model.ipynb #b873ac92
 MODALITIES_4M7_IN = ['rgb@224', 'tok_rgb@224', 'tok_depth@224', 'tok_normal@224', 'tok_semseg@224', 'tok_clip@224', 'caption', 'det']
@@ -200,7 +200,8 @@ def attend(q, k, v, mask: torch.Tensor | AttnMask | None = None) -> torch.Tensor
 def _norm(cfg: FourMConfig, dim: int) -> nn.LayerNorm:
     return nn.LayerNorm(dim, eps=cfg.norm_eps, bias=cfg.norm_bias)
 
-LEAN = True   # see `set_lean`
+LEAN = True            # see `set_lean`
+LEAN_MIN_LOGITS = 2**20   # logits (rows x vocabulary) from which a head's loss is computed without keeping them
 
 def set_lean(on: bool = True):
     "Training with the memory-lean SwiGLU and head losses (`_SwiGLU`, `_LinearCrossEntropy`; on by default) or plain autograd."
@@ -235,8 +236,7 @@ class _SwiGLU(torch.autograd.Function):
             gw2 = flat(g).t() @ flat(s * c)                  # d H
             gh = g @ w2                                      # ... H
             gc = gh * s; del s
-            sig = torch.sigmoid(a)
-            ga = gh.mul_(c).mul_(sig * (1 + a * (1 - sig))); del sig   # silu'(a) = σ(a)(1 + a(1 - σ(a)))
+            ga = torch.ops.aten.silu_backward(gh.mul_(c), a)   # (gh ⊙ c) ⊙ silu'(a), silu'(a) = σ(a)(1 + a(1 - σ(a)))
             gx = torch.addmm(flat(ga) @ w1, flat(gc), w3).reshape(x.shape)
             gw1, gw3 = flat(ga).t() @ flat(x), flat(gc).t() @ flat(x)
         b1, b3, b2 = ctx.biases
@@ -767,9 +767,11 @@ class FourM(nn.Module):
 
     # ---- training forward ---------------------------------------------------------------------------------------
     def _fused_loss(self, key: str, y: torch.Tensor) -> bool:
-        "Can the loss of `key` skip its logits (`_LinearCrossEntropy`)? When gradients flow to a plain bias-free head."
+        """Can the loss of `key` skip its logits (`_LinearCrossEntropy`)? When gradients flow to a plain bias-free head
+        and the logits would be large (at least `LEAN_MIN_LOGITS` numbers; below that the plain path is as lean and faster)."""
         head = self.decoder_embeddings[key].to_logits
-        return LEAN and torch.is_grad_enabled() and type(head) is Linear and head.bias is None and not _wide(y)
+        return (LEAN and torch.is_grad_enabled() and type(head) is Linear and head.bias is None and not _wide(y)
+                and y.shape[0] * head.out_features >= LEAN_MIN_LOGITS)
 
     def outputs(self, batch: dict, num_encoder_tokens: int, num_decoder_tokens: int, order: list[str] | None = None,
                 loss_type: str | None = None, keep_logits: bool = True) -> FourMOutput:
