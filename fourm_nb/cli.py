@@ -12,8 +12,8 @@ import sys
 import time
 
 # %% auto #0
-__all__ = ['COMMANDS', 'USER_ERRORS', 'idle_cpus', 'default_threads', 'setup_threads', 'CommandError', 'resolve_command', 'main',
-           'verify_cli']
+__all__ = ['COMMANDS', 'USER_ERRORS', 'idle_cpus', 'default_threads', 'ThreadGovernor', 'govern_threads', 'setup_threads',
+           'CommandError', 'resolve_command', 'main', 'verify_cli']
 
 # %% ../nbs/90_cli.ipynb #thr0code
 def idle_cpus(interval: float = 0.1) -> float | None:
@@ -38,19 +38,52 @@ def default_threads(idle: float | None = None) -> int:
     idle = idle_cpus() if idle is None else idle
     return usable if idle is None else max(1, min(usable, int(idle + 0.5)))
 
-def _passive_openmp():
-    "Sleeping, not spinning, OpenMP waits — only effective before torch (and its OpenMP runtime) is loaded."
-    if 'torch' not in sys.modules: os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
+def _busy_seconds() -> tuple[float, float, float]:
+    "(monotonic time, CPU seconds the whole machine was busy, CPU seconds of this process), from /proc/stat and os.times."
+    with open('/proc/stat') as f: v = [int(x) for x in f.readline().split()[1:9]]
+    t = os.times()
+    return time.monotonic(), (sum(v) - v[3] - v[4]) / os.sysconf('SC_CLK_TCK'), t.user + t.system
 
-_passive_openmp()
+class ThreadGovernor:
+    """Re-chooses the intra-op thread count as other processes come and go. Every `period` seconds: the usable CPUs
+    minus the CPUs that other processes kept busy since the last look (the machine's busy time minus this process's)."""
+    def __init__(self, usable: int | None = None, period: float = 2.0):
+        self.usable = usable or (len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1))
+        self.period = period
+        try: self.last = _busy_seconds()
+        except (OSError, ValueError, IndexError): self.last = None     # no /proc/stat: never changes anything
+
+    def threads_for(self, others: float) -> int:
+        "Threads when other processes keep `others` CPUs busy: the rest of the usable CPUs, at least one."
+        return max(1, min(self.usable, int(self.usable - others + 0.5)))
+
+    def tick(self) -> int | None:
+        "Call once per step; re-checks at most every `period` s. Returns the new thread count when it changed, else None."
+        if self.last is None or time.monotonic() - self.last[0] < self.period: return None
+        now = _busy_seconds()
+        others = max(0.0, (now[1] - self.last[1]) - (now[2] - self.last[2])) / max(now[0] - self.last[0], 1e-9)
+        self.last = now
+        import torch
+        n = self.threads_for(others)
+        if n == torch.get_num_threads(): return None
+        torch.set_num_threads(n)
+        return n
+
+_GOVERNOR: ThreadGovernor | None = None
+
+def govern_threads() -> int | None:
+    "Training loops call this once per step: when the command chose the thread count, its `ThreadGovernor` re-checks the load."
+    return _GOVERNOR.tick() if _GOVERNOR is not None else None
 
 def setup_threads() -> int | None:
-    "Thread policy of the `fourm_nb` command: `default_threads()` intra-op threads; None (nothing set) when OMP_NUM_THREADS is set and FOURM_NB_THREADS is not."
+    """Thread policy of the `fourm_nb` command: `default_threads()` intra-op threads, re-chosen while it runs
+    (`ThreadGovernor`) unless `FOURM_NB_THREADS` fixes them; None (nothing set) when OMP_NUM_THREADS is set and FOURM_NB_THREADS is not."""
+    global _GOVERNOR
     if 'FOURM_NB_THREADS' not in os.environ and os.environ.get('OMP_NUM_THREADS'): return None
-    _passive_openmp()
     import torch
     n = default_threads()
     torch.set_num_threads(n)
+    _GOVERNOR = None if 'FOURM_NB_THREADS' in os.environ else ThreadGovernor()
     return n
 
 # %% ../nbs/90_cli.ipynb #thr0imp1

@@ -24,6 +24,7 @@ from torch import nn
 from . import core
 from .core import (CheckpointError, Config, ConfigError, NonFiniteLossError, ResumeMismatchError, UserError, atomic_write,
                            file_sha256, load_tensors, safe_load_yaml, save_tensors, set_seed)
+from .cli import govern_threads
 from .loop import (JsonlLog, SampleStream, StreamBatchSampler, checkpoint_dir, latest_checkpoint, lr_at, read_checkpoint,
                            resume_newest, write_checkpoint)
 
@@ -359,6 +360,7 @@ def fit(model: nn.Module, dataset, mask_fn: Callable, collate_fn: Callable, cfg:
         if cfg.eval_every and step % cfg.eval_every == 0 and step < sched['steps']: evals.append(run_eval())
         if cfg.ckpt_every and step % cfg.ckpt_every == 0 and step < sched['steps']: last_good = save()
         if on_step is not None: on_step(step, rec)
+        govern_threads()                  # the command's thread count follows the machine's load
     bar.close()
     if not evals or evals[-1]['step'] != step: evals.append(run_eval())
     last_good = save()

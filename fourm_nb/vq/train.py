@@ -17,6 +17,7 @@ from torch import nn
 from .. import core
 from ..core import (NonFiniteLossError, ResumeMismatchError, UserError, atomic_write, check_range, check_separate,
                            check_writable_dir, load_state_dict_strict, load_tensors, save_tensors, set_seed)
+from ..cli import govern_threads
 from ..loop import (JsonlLog, SampleStream, StreamBatchSampler, latest_checkpoint, lr_at, read_checkpoint, resume_newest,
                            write_checkpoint)
 from .vqvae import TokenizerConfig, build_tokenizer, load_tokenizer, plot_reconstructions, reconstruction_metrics
@@ -174,6 +175,7 @@ def train_tokenizer(model_or_cfg,                     # TokenizerConfig, or a mo
                 opt.step(); opt.zero_grad()
             for k, v in logs.items(): acc_logs[k] = acc_logs.get(k, 0.0) + v / grad_accum
         step += 1
+        govern_threads()                  # the command's thread count follows the machine's load
         bar.update(1); bar.set_postfix(loss=f"{acc_logs['loss']:.4f}")
         if step % log_every == 0 or step == end:
             rec = dict(step=step, lr=opt.param_groups[0]['lr'], seconds=time.perf_counter() - t0, **acc_logs)

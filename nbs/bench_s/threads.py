@@ -14,6 +14,7 @@ POLICIES = {   # name -> (environment, thread rule given to the worker)
     '2 threads, OpenMP default wait': ({}, '2'),
     '2 threads, OMP_WAIT_POLICY=PASSIVE': ({'OMP_WAIT_POLICY': 'PASSIVE'}, '2'),
     '1 thread': ({'OMP_WAIT_POLICY': 'PASSIVE'}, '1'),
+    'idle CPUs, re-checked every 0.5 s (ThreadGovernor)': ({}, 'gov'),
 }
 CLI_POLICY = ('idle CPUs at start, PASSIVE (CLI default)', ({}, 'cli'))   # --cli adds it (on a loaded machine it picks 1 thread)
 NEIGHBOUR = r'''
@@ -31,7 +32,11 @@ if rule == 'cli':
     from fourm_nb.cli import setup_threads      # sets OMP_WAIT_POLICY before torch is imported, then the thread count
     setup_threads()
 import torch
-if rule != 'cli': torch.set_num_threads(int(rule))
+gov = None
+if rule == 'gov':                               # the command's policy: default OpenMP waits, threads follow the load
+    from fourm_nb.cli import ThreadGovernor, default_threads
+    torch.set_num_threads(default_threads()); gov = ThreadGovernor(period=0.5)
+elif rule != 'cli': torch.set_num_threads(int(rule))
 from fourm_nb.model import FourM, fourm_config
 from fourm_nb.train import random_masked_batch, param_groups, adamw_options
 mods = ['tok_rgb@128', 'tok_depth@128', 'tok_semseg@128', 'caption']
@@ -43,16 +48,19 @@ opt = torch.optim.AdamW(param_groups(model, 0.05), lr=1e-4, **adamw_options('cpu
 batches = [random_masked_batch(cfg, 32, 64, 64, seed=i) for i in range(2)]
 def step(i):
     loss, _ = model(batches[i % 2], 64, 64); loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
+    if gov is not None: gov.tick()
 for i in range(2): step(i)
 out = dict(threads=torch.get_num_threads(), wait_policy=os.environ.get('OMP_WAIT_POLICY'))
 for busy in ((True, False) if busy_first else (False, True)):
     nb = subprocess.Popen([sys.executable, '-c', neighbour], stdout=subprocess.PIPE, text=True) if busy else None
     if busy: time.sleep(0.3)
+    t1 = time.perf_counter()
+    while time.perf_counter() - t1 < 1.0: step(0)        # untimed steps for a second: the governor sees the new load
     t0, c0 = time.perf_counter(), time.process_time()
     for i in range(steps): step(i)
     dt, dc = time.perf_counter() - t0, time.process_time() - c0
     key = 'busy' if busy else 'alone'
-    out[key] = dict(steps_per_s=steps / dt, cpu_s_per_step=dc / steps)
+    out[key] = dict(steps_per_s=steps / dt, cpu_s_per_step=dc / steps, threads=torch.get_num_threads())
     if busy: nb.terminate(); out[key]['neighbour_loops_per_s'] = float(nb.communicate()[0])
 print(json.dumps(out))
 '''
