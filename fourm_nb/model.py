@@ -213,35 +213,45 @@ def _compute_dtype(x: torch.Tensor) -> torch.dtype:
     t = x.device.type
     return torch.get_autocast_dtype(t) if torch.is_autocast_enabled(t) else x.dtype
 
+def _wmm(a: torch.Tensor, b: torch.Tensor, wide: bool) -> torch.Tensor:
+    "`a @ b`; `wide`: bf16 operands multiplied by an fp32 GEMM, the result rounded to bf16 (as `_WideLinear`)."
+    return (a.float() @ b.float()).to(torch.bfloat16) if wide else a @ b
+
+def _wlinear(x, w, b, wide: bool) -> torch.Tensor:
+    "`F.linear(x, w, b)`, the `wide` way on request (see `_wmm`)."
+    if not wide: return F.linear(x, w, b)
+    return F.linear(x.float(), w.float(), None if b is None else b.float()).to(torch.bfloat16)
+
 class _SwiGLU(torch.autograd.Function):
     """`fc2(silu(fc1 x) * fc3 x)` that keeps `x`, `a = fc1 x` and `c = fc3 x` for the backward pass and recomputes
     `silu(a)` and the product there: two of the four hidden-width activations autograd would keep."""
     @staticmethod
-    def forward(ctx, x, w1, b1, w3, b3, w2, b2, dtype):  # x: ... d -> ... d
+    def forward(ctx, x, w1, b1, w3, b3, w2, b2, dtype, wide=False):  # x: ... d -> ... d
         with torch.autocast(x.device.type, enabled=False):
             x, w1, b1, w3, b3, w2, b2 = (None if t is None else t.to(dtype) for t in (x, w1, b1, w3, b3, w2, b2))
-            a, c = F.linear(x, w1, b1), F.linear(x, w3, b3)
-            out = F.linear(F.silu(a) * c, w2, b2)
+            a, c = _wlinear(x, w1, b1, wide), _wlinear(x, w3, b3, wide)
+            out = _wlinear(F.silu(a) * c, w2, b2, wide)
         ctx.save_for_backward(x, a, c, w1, w3, w2)
-        ctx.biases = (b1 is not None, b3 is not None, b2 is not None)
+        ctx.biases, ctx.wide = (b1 is not None, b3 is not None, b2 is not None), wide
         return out
 
     @staticmethod
     def backward(ctx, g):
         x, a, c, w1, w3, w2 = ctx.saved_tensors
-        flat = lambda t: t.reshape(-1, t.shape[-1])
+        flat, wide = (lambda t: t.reshape(-1, t.shape[-1])), ctx.wide
         with torch.autocast(g.device.type, enabled=False):
             g = g.to(a.dtype)
             s = F.silu(a)
-            gw2 = flat(g).t() @ flat(s * c)                  # d H
-            gh = g @ w2                                      # ... H
+            gw2 = _wmm(flat(g).t(), flat(s * c), wide)        # d H
+            gh = _wmm(g, w2, wide)                            # ... H
             gc = gh * s; del s
             ga = torch.ops.aten.silu_backward(gh.mul_(c), a)   # (gh ⊙ c) ⊙ silu'(a), silu'(a) = σ(a)(1 + a(1 - σ(a)))
-            gx = torch.addmm(flat(ga) @ w1, flat(gc), w3).reshape(x.shape)
-            gw1, gw3 = flat(ga).t() @ flat(x), flat(gc).t() @ flat(x)
+            if wide: gx = (_wmm(flat(ga), w1, True).float() + _wmm(flat(gc), w3, True).float()).reshape(x.shape)
+            else: gx = torch.addmm(flat(ga) @ w1, flat(gc), w3).reshape(x.shape)
+            gw1, gw3 = _wmm(flat(ga).t(), flat(x), wide), _wmm(flat(gc).t(), flat(x), wide)
         b1, b3, b2 = ctx.biases
         bias = lambda on, t: flat(t).sum(0) if on else None
-        return gx, gw1, bias(b1, ga), gw3, bias(b3, gc), gw2, bias(b2, g), None
+        return gx, gw1, bias(b1, ga), gw3, bias(b3, gc), gw2, bias(b2, g), None, None
 
 class Mlp(nn.Module):
     "Feed-forward: SwiGLU `fc2(act(fc1 x) * fc3 x)` when gated, else `fc2(act(fc1 x))`."
@@ -255,14 +265,16 @@ class Mlp(nn.Module):
         self.fc3 = Linear(cfg.dim, hidden, bias=cfg.mlp_bias) if cfg.gated_mlp else None
 
     def _lean(self, x) -> bool:
-        "Use `_SwiGLU`? When gradients flow through a plain SwiGLU (no adapter wraps a layer, no CPU bf16 emulation)."
-        return (LEAN and torch.is_grad_enabled() and self.fc3 is not None and type(self.act) is nn.SiLU and not _wide(x)
+        "Use `_SwiGLU`? When gradients flow through a plain SwiGLU (no adapter wraps a layer)."
+        return (LEAN and torch.is_grad_enabled() and self.fc3 is not None and type(self.act) is nn.SiLU
                 and all(type(m) is Linear for m in (self.fc1, self.fc2, self.fc3)))
 
     def forward(self, x):  # b n d -> b n d
         if self._lean(x):
             f1, f2, f3 = self.fc1, self.fc2, self.fc3
-            return _SwiGLU.apply(x, f1.weight, f1.bias, f3.weight, f3.bias, f2.weight, f2.bias, _compute_dtype(x))
+            wide = _wide(x)
+            return _SwiGLU.apply(x, f1.weight, f1.bias, f3.weight, f3.bias, f2.weight, f2.bias,
+                                 torch.bfloat16 if wide else _compute_dtype(x), wide)
         h = self.act(self.fc1(x))
         return self.fc2(h * self.fc3(x) if self.fc3 is not None else h)
 
@@ -270,7 +282,7 @@ class _LinearCrossEntropy(torch.autograd.Function):
     """Mean cross-entropy of the logits `y wᵀ` (`n d`, `V d` -> `n V`) against `targets` (`n`), a few rows at a time.
     The gradients are formed in the forward pass, so no `n V` logits, softmax or logit gradient is ever kept."""
     @staticmethod
-    def forward(ctx, y, w, targets, dtype, max_elements: int = 2**21):
+    def forward(ctx, y, w, targets, dtype, wide: bool = False, max_elements: int = 2**21):
         n, v = y.shape[0], w.shape[0]
         rows = max(1, max_elements // v)
         gy_on, gw_on = ctx.needs_input_grad[:2]
@@ -281,22 +293,22 @@ class _LinearCrossEntropy(torch.autograd.Function):
             gw = torch.zeros(w.shape, dtype=torch.float32, device=w.device) if gw_on else None
             for s in range(0, n, rows):
                 yc, t = yd[s:s + rows], targets[s:s + rows]
-                logits = (yc @ wd.t()).float()                                   # r V
+                logits = _wmm(yc, wd.t(), wide).float()                           # r V
                 lse = torch.logsumexp(logits, -1)
                 total += (lse - logits.gather(1, t[:, None])[:, 0]).sum()
                 if not (gy_on or gw_on): continue
                 p = logits.sub_(lse[:, None]).exp_()                             # softmax, in place
                 p[torch.arange(len(t), device=t.device), t] -= 1                  # d(mean CE)/d logits = (p - onehot) / n
                 p = p.div_(n).to(dtype)
-                if gy_on: gy[s:s + len(t)] = p @ wd
-                if gw_on: gw += (p.t() @ yc).float() if dtype != torch.float32 else p.t() @ yc
+                if gy_on: gy[s:s + len(t)] = _wmm(p, wd, wide)
+                if gw_on: gw += _wmm(p.t(), yc, wide).float()
         ctx.save_for_backward(gy, gw)
         return total / max(n, 1)
 
     @staticmethod
     def backward(ctx, g):
         gy, gw = ctx.saved_tensors
-        return None if gy is None else gy * g.to(gy.dtype), None if gw is None else gw * g, None, None, None
+        return None if gy is None else gy * g.to(gy.dtype), None if gw is None else gw * g, None, None, None, None
 
 # %% ../nbs/09_model.ipynb #cbb62ff7
 def _append_kv(cache: dict, k, v):
@@ -770,7 +782,7 @@ class FourM(nn.Module):
         """Can the loss of `key` skip its logits (`_LinearCrossEntropy`)? When gradients flow to a plain bias-free head
         and the logits would be large (at least `LEAN_MIN_LOGITS` numbers; below that the plain path is as lean and faster)."""
         head = self.decoder_embeddings[key].to_logits
-        return (LEAN and torch.is_grad_enabled() and type(head) is Linear and head.bias is None and not _wide(y)
+        return (LEAN and torch.is_grad_enabled() and type(head) is Linear and head.bias is None
                 and y.shape[0] * head.out_features >= LEAN_MIN_LOGITS)
 
     def outputs(self, batch: dict, num_encoder_tokens: int, num_decoder_tokens: int, order: list[str] | None = None,
@@ -787,7 +799,8 @@ class FourM(nn.Module):
             ys, targets[key], counts[key] = y[sel], dec.targets[sel], int(sel.sum())
             if not keep_logits and self._fused_loss(key, ys):
                 head = self.decoder_embeddings[key].to_logits
-                losses[key] = _LinearCrossEntropy.apply(ys, head.weight, targets[key], _compute_dtype(ys))
+                wide = _wide(ys)
+                losses[key] = _LinearCrossEntropy.apply(ys, head.weight, targets[key], torch.bfloat16 if wide else _compute_dtype(ys), wide)
                 continue
             logits[key] = self.logits(key, ys)
             # a modality without targets gives 0 -- kept in the graph so data-parallel training sees its head used

@@ -21,7 +21,7 @@ def run(root: Path, size: str, seed: int) -> dict:
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         wall = time.perf_counter() - t0
         m = json.loads((out / 'metrics.json').read_text())
-    return dict(wall_s=round(wall, 2), stages_s=m['timings_s'], torch_threads=m.get('torch_threads'),
+    return dict(wall_s=round(wall, 2), stages_s=m['timings_s'], torch_threads=m.get('torch_threads'), train_steps=m['config']['steps'],
                 scores={task: r['model'] for task, r in m['tasks'].items()})
 
 def main(argv=None):
