@@ -47,10 +47,10 @@ def _busy_seconds() -> tuple[float, float, float]:
 class ThreadGovernor:
     """Re-chooses the intra-op thread count as other processes come and go. Every `period` seconds: the usable CPUs
     minus the CPUs that other processes kept busy since the last look (the machine's busy time minus this process's)."""
-    def __init__(self, usable: int | None = None, period: float = 2.0):
+    def __init__(self, usable: int | None = None, period: float = 2.0, probe=_busy_seconds):
         self.usable = usable or (len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1))
-        self.period = period
-        try: self.last = _busy_seconds()
+        self.period, self.probe = period, probe
+        try: self.last = probe()
         except (OSError, ValueError, IndexError): self.last = None     # no /proc/stat: never changes anything
 
     def threads_for(self, others: float) -> int:
@@ -59,8 +59,9 @@ class ThreadGovernor:
 
     def tick(self) -> int | None:
         "Call once per step; re-checks at most every `period` s. Returns the new thread count when it changed, else None."
-        if self.last is None or time.monotonic() - self.last[0] < self.period: return None
-        now = _busy_seconds()
+        if self.last is None: return None
+        now = self.probe()
+        if now[0] - self.last[0] < self.period: return None
         others = max(0.0, (now[1] - self.last[1]) - (now[2] - self.last[2])) / max(now[0] - self.last[0], 1e-9)
         self.last = now
         import torch
