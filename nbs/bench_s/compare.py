@@ -22,6 +22,7 @@ KEYS = {'train_bf16': ['train_tokens_per_s', 'step_s', 'step_cpu_s', 'achieved_f
         'generate': ['gen_maskgit8_b4_s', 'gen_maskgit8_b4_cfg_s', 'gen_ar_caption_s', 'gen_ar_caption_kv_s',
                      'gen_maskgit8_b4_cpu_s', 'gen_maskgit8_b4_cfg_cpu_s', 'gen_ar_caption_cpu_s', 'gen_ar_caption_kv_cpu_s', 'max_rss_mib']}
 SETTINGS = {'train_bf16': ['--steps', '3', '--warmup', '1'], 'train_fp32': ['--steps', '3', '--warmup', '1'], 'generate': ['--repeats', '3']}
+SETTINGS_B = {'train_bf16': ['--steps', '2', '--warmup', '1'], 'train_fp32': ['--steps', '2', '--warmup', '1'], 'generate': ['--repeats', '1']}
 
 def run(root: Path, args: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as d:
@@ -37,6 +38,7 @@ def main(argv=None):
     p.add_argument('--rounds', type=int, default=3)
     p.add_argument('--jobs', nargs='*', default=list(JOBS))
     p.add_argument('--extra', nargs='*', default=[], help='extra bench arguments for this checkout only (e.g. --optimizer loop)')
+    p.add_argument('--size', default='S', help="protocol size for both checkouts: 'S', or 'B' (4M-B's trunk, batch 8: 2 timed steps, 1 repeat)")
     p.add_argument('--out', default=str(NEW / 'nbs' / 'bench_s' / 'protocol_s.json'))
     a = p.parse_args(argv)
     sides = {'baseline': Path(a.base).resolve(), 'new': NEW}
@@ -45,14 +47,14 @@ def main(argv=None):
     for r in range(a.rounds):
         for j in a.jobs:
             for s in (['baseline', 'new'] if r % 2 == 0 else ['new', 'baseline']):
-                res = run(sides[s], JOBS[j] + SETTINGS[j] + (a.extra if s == 'new' else []))
+                res = run(sides[s], JOBS[j] + (SETTINGS[j] if a.size == 'S' else SETTINGS_B[j]) + ['--size', a.size] + (a.extra if s == 'new' else []))
                 raw[s][j].append({k: res[k] for k in KEYS[j] + ['params', 'attention', 'optimizer', 'losses', 'fourm_nb'] if k in res})
                 print(f'round {r} {j:<10} {s:<8} ' + '  '.join(f'{k}={res[k]:.4g}' for k in KEYS[j]), flush=True)
                 Path(a.out).with_suffix('.partial.json').write_text(json.dumps(raw))
     # same weights, same seed: generated tokens must agree (separate heads on both sides, as the baseline has them)
     same = {}
     if 'generate' in a.jobs:
-        eq = {s: run(sides[s], ['generate', '--repeats', '1', '--untied']) for s in sides}
+        eq = {s: run(sides[s], ['generate', '--repeats', '1', '--untied', '--size', a.size]) for s in sides}
         same = {k: eq['baseline'][k] == eq['new'][k] for k in eq['new'] if k.endswith('_sha')}
     med = {s: {j: {k: statistics.median(r[k] for r in raw[s][j]) for k in KEYS[j]} for j in a.jobs} for s in sides}
     ratio = {j: {k: med['new'][j][k] / med['baseline'][j][k] for k in KEYS[j]} for j in a.jobs}
@@ -60,7 +62,7 @@ def main(argv=None):
     paired = {j: {k: statistics.median(n[k] / b[k] for n, b in zip(raw['new'][j], raw['baseline'][j])) for k in KEYS[j]} for j in a.jobs}
     try: load = os.getloadavg()
     except OSError: load = None
-    out = dict(command=' '.join([Path(sys.argv[0]).name] + (argv or sys.argv[1:])), rounds=a.rounds, wall_s=round(time.time() - t0),
+    out = dict(command=' '.join([Path(sys.argv[0]).name] + (argv or sys.argv[1:])), size=a.size, rounds=a.rounds, wall_s=round(time.time() - t0),
                machine=dict(platform=platform.platform(), cpus=os.cpu_count(), load_avg_end=load, shared=True),
                median=med, ratio_new_over_baseline=ratio, paired_ratio_median=paired, same_tokens_with_same_weights=same, raw=raw)
     Path(a.out).write_text(json.dumps(out, indent=1))
