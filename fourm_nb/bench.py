@@ -139,12 +139,13 @@ def _s_optimizer(model, dev, kind: str = 'auto'):
 
 def bench_train_s(out_json=None, precision: str = 'fp32', device: str | None = None, steps: int = 10, warmup: int = 3,
                   optimizer: str = 'auto', attention: str = 'auto', bf16_matmul: str = 'auto', size: str = 'S', compile: bool = False,
-                  **model_overrides) -> dict:
-    "Protocol S training steps (forward, backward, AdamW) on Dirichlet-masked batches: tokens/s, step time, FLOP/s, peak memory; `compile`: `torch.compile` the model."
+                  batch_size: int | None = None, **model_overrides) -> dict:
+    "Protocol S training steps (forward, backward, AdamW) on Dirichlet-masked batches: tokens/s, step time, FLOP/s, peak memory; `compile`: `torch.compile` the model; `batch_size`: other than the size's."
     from fourm_nb.model import FourM, count_params
     from fourm_nb.train import fourm_flops_per_sample
     dev, model_overrides, attn = _s_setup(device, precision, attention, model_overrides, bf16_matmul)
     s, cfg = _size(size), protocol_s_config(size, **model_overrides)
+    if batch_size is not None: s['batch_size'] = batch_size
     torch.manual_seed(0)
     model = FourM(cfg).to(dev).train()
     opt = _s_optimizer(model, dev, optimizer)
@@ -257,6 +258,7 @@ def bench_cli(argv: list[str] | None = None) -> int:
     p.add_argument('--untied', action='store_true', help='protocol: separate output heads (share_embedding=False)')
     p.add_argument('--size', default='S', choices=sorted(S_SIZES), help="protocol: model size, 'S' (dim 256, 4+4 blocks, batch 32) or 'B' (768, 12+12, batch 8)")
     p.add_argument('--compile', action='store_true', help='protocol train: torch.compile the model (static shapes)')
+    p.add_argument('--batch-size', type=int, default=None, help="protocol train: batch size (default: the size's, 32 for S, 8 for B)")
     args = p.parse_args(argv)
     try:
         if args.protocol is None: res = run_benchmarks(args.names or list(BENCHMARKS), args.out)
@@ -269,7 +271,7 @@ def bench_cli(argv: list[str] | None = None) -> int:
             if args.untied: kw['share_embedding'] = False
             res = {}
             for n in args.names:
-                if n == 'train': extra = dict(steps=args.steps, warmup=3 if args.warmup is None else args.warmup, optimizer=args.optimizer, compile=args.compile)
+                if n == 'train': extra = dict(steps=args.steps, warmup=3 if args.warmup is None else args.warmup, optimizer=args.optimizer, compile=args.compile, batch_size=args.batch_size)
                 else: extra = dict(repeats=args.repeats, warmup=1 if args.warmup is None else args.warmup)
                 tag = '' if args.size == 'S' else f'_{args.size}'
                 path = args.json or Path(args.out) / f'{n}_{args.protocol}{tag}_{args.precision}.json'

@@ -101,6 +101,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'generate':        ('fourm_nb.generate:generate_cli',           'any-to-any generation with a trained FourM'),
     'check-ml4m':      ('fourm_nb.ml4m:check_ml4m_cli',             'compare against outputs of the official implementation'),
     'bench':           ('fourm_nb.bench:bench_cli',                 'speed and memory benchmarks, written as JSON'),
+    'smoke':           ('fourm_nb.fsdp:smoke_cli',                  'GPU smoke test: sharded bf16 training, generation, benchmarks with MFU'),
     'verify':          ('fourm_nb.cli:verify_cli',                  're-check the checksums of a dataset, shard folder or checkpoint'),
     'docs':            ('fourm_nb.docs:docs_cli',                   'build the documentation website from the notebooks'),
 }
