@@ -21,9 +21,9 @@ from .masking import merge_spans
 
 # %% auto #0
 __all__ = ['SCHEMES', 'RECIPES_DIR', 'GenerationError', 'GuidanceTerm', 'TargetSchedule', 'GenerationSchedule', 'linear_schedule',
-           'cosine_schedule', 'token_schedule', 'temperature_schedule', 'filter_logits', 'sample_tokens',
-           'guided_logits', 'TextIds', 'empty_target', 'full_input', 'region_mask', 'partial_target', 'inpaint',
-           'outpaint', 'Backend', 'FourMBackend', 'validate_schedule', 'build_branches', 'merge_generated',
+           'cosine_schedule', 'token_schedule', 'temperature_schedule', 'multinomial1', 'filter_logits',
+           'sample_tokens', 'guided_logits', 'TextIds', 'empty_target', 'full_input', 'region_mask', 'partial_target',
+           'inpaint', 'outpaint', 'Backend', 'FourMBackend', 'validate_schedule', 'build_branches', 'merge_generated',
            'GenerationSampler', 'generate', 'decoding_order', 'load_recipe', 'read_inputs', 'text_input',
            'check_inputs', 'check_decoders', 'generate_cli', 'bench_model', 'bench_generate']
 
@@ -107,6 +107,32 @@ def temperature_schedule(kind: str, tokens_per_step: list[int], t_start: float, 
         return [max(t_end + (t_start - t_end) * (r / n) * float(y[i]), 1e-9) for i, r in enumerate(remaining)]
     raise GenerationError(f'unknown temperature schedule {kind!r}; use constant, linear or onex')
 
+# %% ../nbs/11_generation.ipynb #6bccffd8
+_EXP_SAME: bool | None = None     # does this torch's CPU exponential_ equal -log1p(-u) of float64 uniforms? (checked once)
+
+def _exp_from_uniform(shape, generator, dtype=torch.float32) -> torch.Tensor:
+    "Exp(1) draws `shape` made as torch's serial CPU kernel makes them: q = -log1p(-u), u a float64 uniform; cast to `dtype`."
+    u = torch.empty(shape, dtype=torch.float64).uniform_(generator=generator)
+    return torch.log1p(u.neg_()).neg_().to(dtype)
+
+def _exp_draws_match() -> bool:
+    global _EXP_SAME
+    if _EXP_SAME is None:
+        g1, g2 = torch.Generator().manual_seed(20231104), torch.Generator().manual_seed(20231104)
+        a, b = torch.empty(4096).exponential_(1, generator=g1), _exp_from_uniform((4096,), g2)
+        _EXP_SAME = torch.equal(a, b) and torch.equal(torch.rand(16, generator=g1), torch.rand(16, generator=g2))
+    return _EXP_SAME
+
+def multinomial1(probs: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+    "One draw per row of `probs` `(r v)` -> ids `(r 1)`: the draws of `torch.multinomial(probs, 1, generator=generator)`, faster on a CPU."
+    if probs.device.type != 'cpu' or probs.dtype != torch.float32 or probs.dim() != 2 or not _exp_draws_match():
+        return torch.multinomial(probs, 1, generator=generator)
+    if not ((probs.min() >= 0) & (probs.max() < float('inf'))).item():
+        raise RuntimeError('probability tensor contains either `inf`, `nan` or element < 0')
+    if (probs.sum(-1) == 0).any().item(): raise RuntimeError('invalid multinomial distribution (sum of probabilities <= 0)')
+    q = _exp_from_uniform(probs.shape, generator)
+    return (probs / q).argmax(-1, keepdim=True)
+
 # %% ../nbs/11_generation.ipynb #1245bd09
 def filter_logits(logits: torch.Tensor, top_k: float = 0, top_p: float = 1.0) -> torch.Tensor:
     "Set logits outside top-k / the top-p nucleus to -inf. `logits`: `... v`."
@@ -134,7 +160,7 @@ def sample_tokens(logits: torch.Tensor, temperature: float = 1.0, top_k: float =
         return ids, logits.softmax(-1).gather(-1, ids[..., None])[..., 0]
     probs = (logits / temperature).softmax(-1)
     flat = probs.reshape(-1, probs.shape[-1])
-    ids = torch.multinomial(flat, 1, generator=generator).reshape(probs.shape[:-1])
+    ids = multinomial1(flat, generator).reshape(probs.shape[:-1])
     return ids, probs.gather(-1, ids[..., None])[..., 0]
 
 # %% ../nbs/11_generation.ipynb #7cb720d5
