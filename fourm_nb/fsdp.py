@@ -227,7 +227,8 @@ def _smoke_train_worker(rank: int, world: int, store: str, out_dir: str, device_
         losses, times = [], []
         for i in range(steps):
             t0 = time.perf_counter()
-            loss, _ = model(batches[i % 2], s['num_input_tokens'], s['num_target_tokens'])
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=precision == 'bf16'):   # as accelerate runs FSDP2 + bf16
+                loss, _ = model(batches[i % 2], s['num_input_tokens'], s['num_target_tokens'])
             loss.backward(); opt.step(); opt.zero_grad(set_to_none=True)
             l = loss.detach().float().clone(); dist.all_reduce(l); sync()
             times.append(time.perf_counter() - t0); losses.append(float(l) / world)
