@@ -13,7 +13,7 @@ import time
 
 # %% auto #0
 __all__ = ['COMMANDS', 'USER_ERRORS', 'idle_cpus', 'default_threads', 'ThreadGovernor', 'govern_threads', 'setup_threads',
-           'CommandError', 'resolve_command', 'main', 'verify_cli']
+           'CommandError', 'resolve_command', 'main', 'strict_gemm', 'verify_cli']
 
 # %% ../nbs/90_cli.ipynb #thr0code
 def idle_cpus(interval: float = 0.1) -> float | None:
@@ -157,6 +157,25 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if old is None: os.environ.pop('FOURM_NB_DEBUG', None)
         else: os.environ['FOURM_NB_DEBUG'] = old
+
+# %% ../nbs/90_cli.ipynb #d3cccd2b
+def _gemm_thread_invariant() -> bool:
+    "Do a (320, 3072) x (3072, 768) product at 1 and 2 threads give the same bits? (a shape whose sum MKL splits over 2 threads)"
+    import torch
+    g = torch.Generator().manual_seed(0)
+    a, w = torch.randn(320, 3072, generator=g), torch.randn(768, 3072, generator=g)
+    n = torch.get_num_threads()
+    try:
+        out = []
+        for t in (1, 2):
+            torch.set_num_threads(t); out.append(torch.nn.functional.linear(a, w))
+        return torch.equal(*out)
+    finally: torch.set_num_threads(n)
+
+def strict_gemm() -> bool:
+    "Ask oneMKL for matrix products independent of the thread count (`MKL_CBWR=AUTO,STRICT`, unless set); return whether they now are."
+    os.environ.setdefault('MKL_CBWR', 'AUTO,STRICT')
+    return _gemm_thread_invariant()
 
 # %% ../nbs/90_cli.ipynb #b8066de5
 def verify_cli(argv: list[str] | None = None) -> int:

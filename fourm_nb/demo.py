@@ -565,7 +565,11 @@ DEMO_STAGES = [
 def demo(out='demo_out', size: str = 'small', device: str | None = None, clip: str | None = None, force: bool = False,
          log=print, **overrides) -> dict:
     "Run the whole pipeline into `out`; returns the metrics (also in `out/metrics.json`, figure in `out/results.png`)."
+    from fourm_nb.cli import strict_gemm
     from fourm_nb.core import get_device
+    if not strict_gemm():   # same numbers with any thread count, where oneMKL allows it (notebook 90)
+        log('note: matrix products in this process may depend on the thread count (oneMKL strict mode is not in effect); '
+            'FOURM_NB_THREADS=N fixes the threads for an exact repeat')
     out = check_writable(Path(out))
     cfg = demo_config(size, **overrides)
     saved = out / 'demo_config.yaml'
