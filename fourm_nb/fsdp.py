@@ -282,6 +282,7 @@ def smoke(out_dir, device: str | None = None, world: int | None = None, steps: i
         elif p.exists(): p.unlink()
     t0 = time.perf_counter()
     mp.spawn(_smoke_train_worker, args=(world, str(out / 'store'), str(out), dev.type, steps, precision, size, batch_size), nprocs=world, join=True)
+    (out / 'store').unlink(missing_ok=True)                      # the processes' rendezvous file
     train = json.loads((out / 'fsdp_train.json').read_text()); train['wall_s'] = time.perf_counter() - t0
     l, failures = train['losses'], []
     if not all(math.isfinite(x) for x in l): failures.append(f'sharded training: a loss is not finite: {l}')
