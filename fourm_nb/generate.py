@@ -116,6 +116,7 @@ def _exp_from_uniform(shape, generator, dtype=torch.float32) -> torch.Tensor:
     return torch.log1p(u.neg_()).neg_().to(dtype)
 
 def _exp_draws_match() -> bool:
+    "Whether `_exp_from_uniform` reproduces this torch build's CPU `exponential_` (draws and generator state); checked once."
     global _EXP_SAME
     if _EXP_SAME is None:
         g1, g2 = torch.Generator().manual_seed(20231104), torch.Generator().manual_seed(20231104)
